@@ -1,0 +1,63 @@
+/**
+ * What a project declares about its Python environment, already read from `python_env.yaml`
+ * (see `mlflow/utils/environment.py::_PythonEnv`). A project with no environment file is the
+ * "bare" declaration: `python: null` (the current interpreter's version) and no packages.
+ */
+export interface PythonEnvDeclaration {
+  kind: 'python';
+  /** Requested version, e.g. "3.11" or "3.11.7"; null = the current interpreter's version. */
+  python: string | null;
+  /** pip requirement lines installed first (e.g. "pip", "setuptools==70.0"). */
+  buildDependencies: string[];
+  /** pip requirement lines; `-r file` / `-c file` are relative to the project directory. */
+  dependencies: string[];
+}
+
+export type EnvDeclaration = PythonEnvDeclaration;
+
+export interface PrepareRequest {
+  declaration: EnvDeclaration;
+  /** Absolute project directory; requirement files are resolved against it. */
+  projectDir: string;
+  /** Absolute cache root shared by all backends (see `defaultCacheDir`). */
+  cacheDir: string;
+  /** One human-readable line per step (e.g. "installing 3 packages with uv"). */
+  log?: (line: string) => void;
+}
+
+/** A ready environment. */
+export interface PreparedEnvironment {
+  /** Backend name: `local`, `virtualenv`, `uv`. Written to the `mlflow.project.env` tag (not for `local`). */
+  manager: string;
+  /** Content hash of the declaration the env was built from; null for `local`. */
+  key: string | null;
+  /** Absolute env directory (the venv root); null for `local`. */
+  prefix: string | null;
+  /** Full version of the env's Python, e.g. "3.11.7", when known. */
+  pythonVersion: string | null;
+  /** true when an existing cached env was used and nothing was installed. */
+  reused: boolean;
+  /** Wall time of prepare(), in ms. */
+  durationMs: number;
+  /**
+   * The child process environment: `base` plus what entering the env needs
+   * (PATH with the env's bin first, VIRTUAL_ENV). Never an activate script.
+   */
+  childEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+/**
+ * One environment kind. Implementations live in their own packages (`env-local`,
+ * `env-virtualenv`, ...) and meet the runner only through this interface.
+ */
+export interface EnvironmentBackend {
+  /** The `--env-manager` names this backend answers to (e.g. ["virtualenv", "uv"]). */
+  readonly names: readonly string[];
+  /**
+   * Builds (or reuses) the environment.
+   * @throws EnvError ERR_MLPROJECT_ENV_TOOL_MISSING when a required tool cannot be found or provisioned,
+   *   ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND when no interpreter matches the requested version,
+   *   ERR_MLPROJECT_ENV_BUILD_FAILED when an install step fails (the tool's output is kept in `logFile`).
+   */
+  prepare(request: PrepareRequest, manager: string): Promise<PreparedEnvironment>;
+}
