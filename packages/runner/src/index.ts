@@ -1,1 +1,9 @@
-export {};
+export { run } from './run.js';
+export type { RunOptions, RunOutcome, SubmittedRun } from './options.js';
+export { RunnerError, type RunnerErrorCode } from './errors.js';
+export { describeRun, type RunDetails } from './describe.js';
+export { openStore, resolveTrackingUri, sqlitePathFromUri, DEFAULT_STORE_FILE, type OpenedStore } from './tracking-uri.js';
+export { resolveExperimentId } from './experiment.js';
+export { chooseEnvManager, defaultRegistry } from './environment.js';
+export { finalStatus } from './exec.js';
+export { localProvenance, type Provenance } from './provenance.js';

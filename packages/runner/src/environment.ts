@@ -1,0 +1,54 @@
+import { EnvironmentRegistry, type EnvDeclaration } from '@mlproject/env';
+import { localBackend } from '@mlproject/env-local';
+import { virtualenvBackend } from '@mlproject/env-virtualenv';
+import { readPythonEnv, type Project } from '@mlproject/spec';
+import { RunnerError } from './errors.js';
+
+/** The backends this build ships, by `--env-manager` name. */
+export function defaultRegistry(): EnvironmentRegistry {
+  const registry = new EnvironmentRegistry();
+  registry.register(localBackend);
+  registry.register(virtualenvBackend);
+  return registry;
+}
+
+/**
+ * Picks the env manager as `mlflow/projects/backend/local.py::LocalBackend.run` does: when none is
+ * given, python_env (and a project with no env file) -> `virtualenv`, conda_env -> `conda`.
+ * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION for conda on a python_env project (MLflow's message);
+ *   ERR_MLPROJECT_RUN_UNSUPPORTED for conda and docker environments, which this build cannot make yet.
+ */
+export function chooseEnvManager(project: Project, requested: string | undefined): string {
+  if (project.env.type === 'docker_env') {
+    throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.file ?? project.dir}: docker_env projects are not supported yet`, {
+      hint: 'run it with mlflow run, or remove docker_env and declare a python_env.yaml',
+    });
+  }
+  const manager = requested ?? (project.env.type === 'conda_env' ? 'conda' : 'virtualenv');
+  if (manager === 'conda') {
+    if (project.env.type === 'python_env') {
+      throw new RunnerError(
+        'ERR_MLPROJECT_RUN_BAD_OPTION',
+        "python_env project cannot be executed using conda. Set `--env-manager` to 'virtualenv' or 'local' to execute this project.",
+      );
+    }
+    throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.env.file}: conda environments are not supported yet`, {
+      hint: 'use --env-manager local to run in the current environment',
+    });
+  }
+  if (manager !== 'local' && project.env.type === 'conda_env') {
+    throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.env.file}: building a virtualenv from conda.yaml is not supported yet`, {
+      hint: 'add a python_env.yaml, or use --env-manager local',
+    });
+  }
+  return manager;
+}
+
+/** Reads the project's python_env.yaml (or the bare declaration when it has none). */
+export async function pythonDeclaration(project: Project): Promise<EnvDeclaration> {
+  if (project.env.type !== 'python_env' || project.env.file === null) {
+    return { kind: 'python', python: null, buildDependencies: [], dependencies: [] };
+  }
+  const env = await readPythonEnv(project.env.file);
+  return { kind: 'python', python: env.python, buildDependencies: env.buildDependencies, dependencies: env.dependencies };
+}

@@ -1,0 +1,38 @@
+import type { TrackingStore } from '@mlproject/tracking';
+import { RunnerError } from './errors.js';
+
+/**
+ * Resolves the experiment a run goes to, as `mlflow/projects/__init__.py::_resolve_experiment_id`:
+ * an ID is checked to exist, a name is looked up and created when missing, neither means
+ * `MLFLOW_EXPERIMENT_ID`, then `MLFLOW_EXPERIMENT_NAME`, then the Default experiment "0".
+ * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION when both are given or the experiment is deleted;
+ *   TrackingError RESOURCE_DOES_NOT_EXIST for an unknown ID.
+ */
+export async function resolveExperimentId(
+  store: TrackingStore,
+  name: string | undefined,
+  id: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  if (name !== undefined && id !== undefined) {
+    throw new RunnerError('ERR_MLPROJECT_RUN_BAD_OPTION', "Specify only one of 'experiment_name' or 'experiment_id'.");
+  }
+  if (id !== undefined) return (await store.getExperiment(id)).experimentId;
+  if (name !== undefined) return experimentIdByName(store, name);
+  const envId = env['MLFLOW_EXPERIMENT_ID'];
+  if (envId) return (await store.getExperiment(envId)).experimentId;
+  const envName = env['MLFLOW_EXPERIMENT_NAME'];
+  if (envName) return experimentIdByName(store, envName);
+  return '0';
+}
+
+async function experimentIdByName(store: TrackingStore, name: string): Promise<string> {
+  const found = await store.getExperimentByName(name);
+  if (found === null) return store.createExperiment(name);
+  if (found.lifecycleStage === 'deleted') {
+    throw new RunnerError('ERR_MLPROJECT_RUN_BAD_OPTION', `Experiment '${name}' is deleted`, {
+      hint: 'restore it, or pick another --experiment-name',
+    });
+  }
+  return found.experimentId;
+}

@@ -1,0 +1,53 @@
+import type { Run, RunStatus } from '@mlproject/tracking';
+
+/** What `mlflow run` takes (`mlflow/cli/__init__.py::run`), in camelCase. */
+export interface RunOptions {
+  /** Project URI: a local directory in this build. */
+  uri: string;
+  /** Default `main`. */
+  entryPoint?: string;
+  /** `-P name=value` pairs, values as strings. */
+  params?: Record<string, string>;
+  /** `local`, `virtualenv` or `uv`; default from the project's env file (python_env -> virtualenv). */
+  envManager?: string;
+  experimentName?: string;
+  experimentId?: string;
+  runName?: string;
+  /** Default: `MLFLOW_TRACKING_URI`, else `sqlite:///mlproject.db` in `cwd`. */
+  trackingUri?: string;
+  /** Where relative paths are resolved; default `process.cwd()`. */
+  cwd?: string;
+  /** The caller's environment; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Environment cache root; default `defaultCacheDir(env)`. */
+  cacheDir?: string;
+  /** Receives progress lines (the CLI prints them to stderr). */
+  log?: (line: string) => void;
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  runId: string;
+  experimentId: string;
+  status: RunStatus;
+  /** The child's exit code, or null when it was killed by a signal. */
+  exitCode: number | null;
+  /** e.g. `SIGTERM` when the child was killed by a signal. */
+  signal: string | null;
+  /** The run as stored after it ended (params, latest metrics, tags). */
+  run: Run;
+}
+
+/** A started run (`mlflow/projects/submitted_run.py::SubmittedRun`). */
+export interface SubmittedRun {
+  readonly runId: string;
+  readonly experimentId: string;
+  /** The exact command string given to `bash -c`. */
+  readonly command: string;
+  /** Resolves when the child has exited and the run's final status is stored. */
+  wait(): Promise<RunOutcome>;
+  /** RUNNING until the child exits, then the final status. */
+  getStatus(): RunStatus;
+  /** Sends SIGTERM to the child; the run ends KILLED. No-op once it has ended. */
+  cancel(): Promise<void>;
+}

@@ -1,0 +1,120 @@
+import os from 'node:os';
+import path from 'node:path';
+import { statSync } from 'node:fs';
+import { defaultCacheDir } from '@mlproject/env';
+import { computeCommand, paramsToLog } from '@mlproject/params';
+import { getEntryPoint, loadProject } from '@mlproject/spec';
+import type { Tag, TrackingStore } from '@mlproject/tracking';
+import { createTrackingServer } from '@mlproject/tracking-server';
+import { chooseEnvManager, defaultRegistry, pythonDeclaration } from './environment.js';
+import { RunnerError } from './errors.js';
+import { resolveExperimentId } from './experiment.js';
+import { spawnRun } from './exec.js';
+import type { RunOptions, SubmittedRun } from './options.js';
+import { localProvenance } from './provenance.js';
+import { openStore, resolveTrackingUri } from './tracking-uri.js';
+
+/** `getpass.getuser()`: LOGNAME, USER, LNAME, USERNAME, then the OS account name. */
+function currentUser(env: NodeJS.ProcessEnv): string {
+  return env['LOGNAME'] || env['USER'] || env['LNAME'] || env['USERNAME'] || os.userInfo().username;
+}
+
+function projectDir(uri: string, cwd: string): string {
+  const dir = path.resolve(cwd, uri.replace(/^file:\/\//, ''));
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    const remote = /^(https?|ssh|git):\/\/|^git@/.test(uri);
+    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', remote
+      ? `Project URI ${uri}: git projects are not supported yet`
+      : `Project directory ${dir} does not exist`, { hint: 'pass the path of a directory that holds an MLproject file' });
+  }
+  return dir;
+}
+
+/**
+ * Runs an MLflow project the way `mlflow run` does (`mlflow/projects/__init__.py::run` with the local
+ * backend): load the project, check the entry point and parameters, create the run with MLflow's tags
+ * and its params, build (or reuse) the environment, then start `bash -c <command>` in the project
+ * directory with `MLFLOW_RUN_ID`, `MLFLOW_TRACKING_URI` (our REST server on 127.0.0.1) and
+ * `MLFLOW_EXPERIMENT_ID`. Resolves once the child is started; `wait()` gives the outcome.
+ * Errors found before the run exists leave nothing behind; a failure after it exists ends it FAILED.
+ * @throws SpecError, ParamsError, EnvError, RunnerError, TrackingError (each with a stable `code`).
+ */
+export async function run(options: RunOptions): Promise<SubmittedRun> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const entryPointName = options.entryPoint ?? 'main';
+  const userParams = options.params ?? {};
+
+  const dir = projectDir(options.uri, cwd);
+  const project = await loadProject(dir);
+  const entryPoint = getEntryPoint(project, entryPointName);
+  const command = computeCommand(entryPoint, userParams, { cwd });
+  const params = paramsToLog(entryPoint, userParams);
+  const manager = chooseEnvManager(project, options.envManager);
+  const backend = defaultRegistry().get(manager);
+  const declaration = await pythonDeclaration(project);
+
+  const opened = openStore(resolveTrackingUri(options.trackingUri, env, cwd), cwd);
+  const { store } = opened;
+  try {
+    const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);
+    const runId = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
+    await store.logBatch(runId, { params });
+    const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
+    if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
+    await store.logBatch(runId, { tags });
+
+    let childEnv: NodeJS.ProcessEnv;
+    try {
+      const prepared = await backend.prepare({ declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env), log }, manager);
+      log(`=== Environment ${prepared.prefix ?? '(local)'} ${prepared.reused ? 'reused' : 'built'} in ${(prepared.durationMs / 1000).toFixed(1)} s ===`);
+      childEnv = prepared.childEnv(env);
+    } catch (error) {
+      await store.updateRun(runId, { status: 'FAILED', endTime: Date.now() });
+      throw error;
+    }
+
+    const server = await createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
+    log(`=== Running command '${command}' in run with ID '${runId}' === `);
+    return spawnRun({
+      runId, experimentId, command, cwd: dir, store,
+      env: { ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server.url, MLFLOW_EXPERIMENT_ID: experimentId },
+      onEnd: async () => {
+        await server.close();
+        await store.close();
+      },
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function createRun(
+  store: TrackingStore,
+  experimentId: string,
+  context: { dir: string; entryPointName: string; env: NodeJS.ProcessEnv; runName: string | undefined },
+): Promise<string> {
+  const provenance = await localProvenance(context.dir);
+  const user = currentUser(context.env);
+  const tags: Tag[] = [
+    { key: 'mlflow.user', value: user },
+    { key: 'mlflow.source.name', value: provenance.sourceName },
+    { key: 'mlflow.source.type', value: 'PROJECT' },
+    { key: 'mlflow.project.entryPoint', value: context.entryPointName },
+  ];
+  if (provenance.gitCommit) tags.push({ key: 'mlflow.source.git.commit', value: provenance.gitCommit });
+  if (provenance.gitRepoUrl) tags.push({ key: 'mlflow.source.git.repoURL', value: provenance.gitRepoUrl });
+  const created = await store.createRun({
+    experimentId, userId: user, startTime: Date.now(), tags,
+    ...(context.runName === undefined ? {} : { runName: context.runName }),
+  });
+  return created.info.runId;
+}
