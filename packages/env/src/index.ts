@@ -1,4 +1,5 @@
 export * from './types.js';
 export * from './errors.js';
 export * from './cache.js';
+export * from './build-once.js';
 export * from './registry.js';

@@ -23,6 +23,11 @@ export interface PrepareRequest {
   cacheDir: string;
   /** One human-readable line per step (e.g. "installing 3 packages with uv"). */
   log?: (line: string) => void;
+  /**
+   * The environment the backend's tools run in and look up executables (PATH, HOME, PYENV_ROOT) in;
+   * default `process.env`. Not the child's environment: that is `PreparedEnvironment.childEnv(base)`.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A ready environment. */
@@ -39,6 +44,11 @@ export interface PreparedEnvironment {
   reused: boolean;
   /** Wall time of prepare(), in ms. */
   durationMs: number;
+  /**
+   * Absolute path of the lock of what is installed (`pip freeze` format), when the backend records
+   * one; the runner attaches it to the run as an artifact.
+   */
+  lockFile?: string;
   /**
    * The child process environment: `base` plus what entering the env needs
    * (PATH with the env's bin first, VIRTUAL_ENV). Never an activate script.
