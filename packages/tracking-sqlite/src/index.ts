@@ -1,1 +1,2 @@
-export {};
+export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './store.js';
+export { SCHEMA_VERSION, APPLICATION_ID } from './schema.js';

@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import { TrackingError, invalidParameter } from '@mlproject/tracking';
+import type { ExperimentRow, LoggedModelRow, RunRow } from './rows.js';
+
+/** What every store operation needs: the connection, a clock (epoch ms) and the default artifact root. */
+export interface Ctx {
+  db: Database.Database;
+  now: () => number;
+  defaultArtifactRoot: string;
+}
+
+/**
+ * Parses an experiment ID: a non-negative integer string (MLflow's SQL store uses integers).
+ * @throws TrackingError INVALID_PARAMETER_VALUE otherwise.
+ */
+export function experimentIdOf(experimentId: string): number {
+  if (!/^\d{1,15}$/.test(String(experimentId))) {
+    throw invalidParameter(`Invalid experiment ID '${experimentId}': experiment IDs of this store are integers.`);
+  }
+  return Number(experimentId);
+}
+
+/** @throws TrackingError RESOURCE_DOES_NOT_EXIST */
+export function experimentRow(ctx: Ctx, experimentId: string): ExperimentRow {
+  const row = ctx.db.prepare('SELECT * FROM experiments WHERE experiment_id = ?').get(experimentIdOf(experimentId)) as ExperimentRow | undefined;
+  if (row === undefined) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
+  return row;
+}
+
+/** @throws TrackingError RESOURCE_DOES_NOT_EXIST, or INVALID_PARAMETER_VALUE when the experiment is deleted. */
+export function activeExperimentRow(ctx: Ctx, experimentId: string): ExperimentRow {
+  const row = experimentRow(ctx, experimentId);
+  if (row.lifecycle_stage !== 'active') {
+    throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+  }
+  return row;
+}
+
+/** @throws TrackingError RESOURCE_DOES_NOT_EXIST */
+export function runRow(ctx: Ctx, runId: string): RunRow {
+  const row = ctx.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(String(runId)) as RunRow | undefined;
+  if (row === undefined) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`);
+  return row;
+}
+
+/**
+ * A run that may be written to, as `SqlAlchemyStore._check_run_is_active`.
+ * @throws TrackingError RESOURCE_DOES_NOT_EXIST, or INVALID_PARAMETER_VALUE when the run is deleted.
+ */
+export function activeRunRow(ctx: Ctx, runId: string): RunRow {
+  const row = runRow(ctx, runId);
+  if (row.lifecycle_stage !== 'active') {
+    throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+  }
+  return row;
+}
+
+/** @throws TrackingError RESOURCE_DOES_NOT_EXIST (also for a deleted model unless `allowDeleted`). */
+export function loggedModelRow(ctx: Ctx, modelId: string, allowDeleted = false): LoggedModelRow {
+  const row = ctx.db.prepare('SELECT * FROM logged_models WHERE model_id = ?').get(String(modelId)) as LoggedModelRow | undefined;
+  if (row === undefined || (!allowDeleted && row.lifecycle_stage !== 'active')) {
+    throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found.`);
+  }
+  return row;
+}
+
+/** Runs `fn` in a write transaction (BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout). */
+export function write<T>(ctx: Ctx, fn: () => T): T {
+  return ctx.db.transaction(fn).immediate();
+}

@@ -1,0 +1,157 @@
+import {
+  TrackingError, decodePageToken, invalidParameter, normalizeParam, normalizeRunTag, pageOf,
+  validateBatch, validateDatasetInputs, validateMetric,
+  type DatasetInput, type Metric, type Page, type Param, type Tag,
+} from '@mlproject/tracking';
+import { activeRunRow, loggedModelRow, runRow, write, type Ctx } from './context.js';
+import { RUN_NAME_TAG, renameRun } from './runs.js';
+import { toMetric, type MetricRow } from './rows.js';
+
+export interface Batch {
+  metrics?: Metric[];
+  params?: Param[];
+  tags?: Tag[];
+}
+
+/** Stored form of a metric value: NaN becomes (0, is_nan = 1); SQLite would turn NaN into NULL. */
+function stored(value: number): [number, number] {
+  return Number.isNaN(value) ? [0, 1] : [value, 0];
+}
+
+/** Whether point `m` is later than the current latest by (step, timestamp, value); NaN compares false. */
+function isLater(m: Metric, cur: MetricRow): boolean {
+  if (m.step !== cur.step) return m.step > cur.step;
+  if (m.timestamp !== cur.timestamp) return m.timestamp > cur.timestamp;
+  return !Number.isNaN(m.value) && !cur.is_nan && m.value > cur.value;
+}
+
+function insertParams(ctx: Ctx, runId: string, params: Param[]): void {
+  const existing = ctx.db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
+  const insert = ctx.db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)');
+  const conflicts: { key: string; old: string; value: string }[] = [];
+  for (const p of params) {
+    const old = existing.get(runId, p.key) as string | undefined;
+    if (old === undefined) insert.run(runId, p.key, p.value);
+    else if (old !== p.value) conflicts.push({ key: p.key, old, value: p.value });
+  }
+  const [first] = conflicts;
+  if (first !== undefined && conflicts.length === 1) {
+    throw invalidParameter(
+      `Changing param values is not allowed. Param with key='${first.key}' was already logged with value='${first.old}' for run ID='${runId}'. Attempted logging new value '${first.value}'.`,
+    );
+  }
+  if (conflicts.length > 1) {
+    const list = conflicts.map((c) => `{'key': '${c.key}', 'old_value': '${c.old}', 'new_value': '${c.value}'}`).join(', ');
+    throw invalidParameter(`Changing param values is not allowed. Params were already logged='[${list}]' for run ID='${runId}'.`);
+  }
+}
+
+function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
+  const insert = ctx.db.prepare(
+    `INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const latest = ctx.db.prepare('SELECT * FROM latest_metrics WHERE run_id = ? AND key = ?');
+  const setLatest = ctx.db.prepare('INSERT OR REPLACE INTO latest_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertModelMetric = ctx.db.prepare(
+    `INSERT OR IGNORE INTO logged_model_metrics (model_id, key, value, is_nan, timestamp, step, run_id, dataset_name, dataset_digest)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const m of metrics) {
+    const [value, isNan] = stored(m.value);
+    const result = insert.run(runId, m.key, value, isNan, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
+    if (result.changes > 0) {
+      const cur = latest.get(runId, m.key) as MetricRow | undefined;
+      if (cur === undefined || isLater(m, cur)) setLatest.run(runId, m.key, value, isNan, m.timestamp, m.step);
+    }
+    if (m.modelId !== undefined && m.modelId !== '') {
+      loggedModelRow(ctx, m.modelId, true);
+      insertModelMetric.run(m.modelId, m.key, value, isNan, m.timestamp, m.step, runId, m.datasetName ?? '', m.datasetDigest ?? '');
+    }
+  }
+}
+
+/**
+ * Logs metrics, params and tags in one transaction (all or nothing), as
+ * `SqlAlchemyStore.log_batch`: params write-once (same value is a no-op), duplicate metric points
+ * dropped, tags upserted (last wins; `mlflow.runName` renames the run), metrics with a `modelId`
+ * also recorded as that logged model's metrics.
+ * @throws TrackingError RESOURCE_DOES_NOT_EXIST (run or model), INVALID_PARAMETER_VALUE (deleted run,
+ *   limits, bad keys or values, changed param value).
+ */
+export function logBatch(ctx: Ctx, runId: string, batch: Batch): void {
+  validateBatch(batch);
+  const metrics = batch.metrics ?? [];
+  metrics.forEach(validateMetric);
+  const params = (batch.params ?? []).map(normalizeParam);
+  const tags = (batch.tags ?? []).map(normalizeRunTag);
+  write(ctx, () => {
+    activeRunRow(ctx, runId);
+    insertParams(ctx, runId, params);
+    insertMetrics(ctx, runId, metrics);
+    const upsert = ctx.db.prepare('INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)');
+    for (const tag of tags) {
+      if (tag.key === RUN_NAME_TAG) renameRun(ctx, runId, tag.value);
+      else upsert.run(runId, tag.key, tag.value);
+    }
+  });
+}
+
+/** @throws TrackingError INVALID_PARAMETER_VALUE (deleted run), RESOURCE_DOES_NOT_EXIST (run or tag). */
+export function deleteTag(ctx: Ctx, runId: string, key: string): void {
+  write(ctx, () => {
+    activeRunRow(ctx, runId);
+    const result = ctx.db.prepare('DELETE FROM tags WHERE run_id = ? AND key = ?').run(runId, String(key));
+    if (result.changes === 0) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
+  });
+}
+
+/**
+ * All points of one metric ordered by (timestamp, step, value), paged; `maxResults` absent or 0
+ * means no limit (as the real server reads an absent value). Unknown key: empty.
+ * @throws TrackingError RESOURCE_DOES_NOT_EXIST for an unknown run.
+ */
+export function getMetricHistory(ctx: Ctx, runId: string, key: string, options: { maxResults?: number; pageToken?: string } = {}): Page<Metric> {
+  runRow(ctx, runId);
+  const offset = decodePageToken(options.pageToken);
+  const max = options.maxResults ?? 0;
+  if (!Number.isSafeInteger(max) || max < 0) throw invalidParameter(`Invalid max_results ${max}.`);
+  const rows = ctx.db.prepare(
+    `SELECT key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
+     WHERE run_id = ? AND key = ? ORDER BY timestamp, step, is_nan, value LIMIT ? OFFSET ?`,
+  ).all(runId, String(key), max === 0 ? -1 : max + 1, offset) as MetricRow[];
+  const metrics = rows.map(toMetric);
+  return max === 0 ? { items: metrics } : pageOf(metrics, offset, max);
+}
+
+/** Records dataset and model inputs (duplicates ignored), as `SqlAlchemyStore.log_inputs`. */
+export function logInputs(ctx: Ctx, runId: string, inputs: { datasets?: DatasetInput[]; models?: { modelId: string }[] }): void {
+  const datasets = inputs.datasets ?? [];
+  validateDatasetInputs(datasets);
+  write(ctx, () => {
+    activeRunRow(ctx, runId);
+    const insert = ctx.db.prepare(
+      `INSERT OR IGNORE INTO run_dataset_inputs (run_id, name, digest, source_type, source, schema, profile, tags_json, context)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const { dataset: d, tags } of datasets) {
+      const context = tags.find((t) => t.key === 'mlflow.data.context')?.value ?? null;
+      insert.run(runId, d.name, d.digest, d.sourceType, d.source, d.schema ?? null, d.profile ?? null, JSON.stringify(tags), context);
+    }
+    const insertModel = ctx.db.prepare('INSERT OR IGNORE INTO run_model_inputs (run_id, model_id) VALUES (?, ?)');
+    for (const model of inputs.models ?? []) insertModel.run(runId, String(model.modelId));
+  });
+}
+
+/** Appends model outputs `{modelId, step}` (duplicates ignored), as `SqlAlchemyStore.log_outputs`. */
+export function logOutputs(ctx: Ctx, runId: string, models: { modelId: string; step: number }[]): void {
+  for (const m of models) {
+    if (typeof m.modelId !== 'string' || m.modelId === '') throw invalidParameter('Each model output needs a model_id.');
+    if (!Number.isSafeInteger(m.step)) throw invalidParameter(`Invalid step ${String(m.step)} for model output ${m.modelId}.`);
+  }
+  write(ctx, () => {
+    activeRunRow(ctx, runId);
+    const insert = ctx.db.prepare('INSERT OR IGNORE INTO run_model_outputs (run_id, model_id, step) VALUES (?, ?, ?)');
+    for (const m of models) insert.run(runId, m.modelId, m.step);
+  });
+}
