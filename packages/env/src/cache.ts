@@ -66,13 +66,13 @@ const ANSI = new RegExp(String.raw`\u001b\[[0-9;?]*[ -/]*[@-~]`, 'g');
 
 /**
  * The line of a tool's output that best says why it failed: the last non-empty line that is not
- * a `[notice]`, `hint:` or `note:` line, with colours and uv's tree glyphs (`×`, `╰─▶`, `│`)
- * stripped. Returns `''` for output with no such line.
+ * a `[notice]`, `hint:` or `note:` line, with colours, uv's tree glyphs (`×`, `╰─▶`, `│`) and its
+ * `cause:` / `Caused by:` labels stripped. Returns `''` for output with no such line.
  */
 export function lastMeaningfulLine(output: string): string {
   const lines = output.replace(ANSI, '').split(/\r?\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = (lines[i] ?? '').replace(/^[\s×╰─▶│├┬└|]+/u, '').trim();
+    const line = (lines[i] ?? '').replace(/^[\s×╰─▶│├┬└|]+/u, '').replace(/^(caused by|cause):\s*/i, '').trim();
     if (line !== '' && !NOISE.some((re) => re.test(line))) return line;
   }
   return '';

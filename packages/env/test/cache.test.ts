@@ -49,6 +49,10 @@ describe('lastMeaningfulLine', () => {
     const out = '  \u001b[31m×\u001b[0m No solution found when resolving dependencies:\n  ╰─▶ Because nope was not found in the package registry, we can conclude that your requirements are unsatisfiable.\n\nhint: try again\n';
     expect(lastMeaningfulLine(out)).toBe('Because nope was not found in the package registry, we can conclude that your requirements are unsatisfiable.');
   });
+  it('drops uv\'s plain-output cause: label', () => {
+    const out = 'error: No solution found when resolving dependencies\n  cause: Because nope was not found in the package registry\n';
+    expect(lastMeaningfulLine(out)).toBe('Because nope was not found in the package registry');
+  });
   it('returns an empty string for empty output', () => {
     expect(lastMeaningfulLine('\n  \n')).toBe('');
   });
