@@ -1,0 +1,113 @@
+import path from 'node:path';
+import {
+  buildLogPath,
+  buildOnce,
+  envKey,
+  type EnvironmentBackend,
+  type PrepareRequest,
+  type PreparedEnvironment,
+  type PythonEnvDeclaration,
+} from '@mlproject/env';
+import { LOCK_FILE, buildVenv, venvPython } from './build.js';
+import { venvChildEnv } from './child-env.js';
+import { note } from './exec.js';
+import { findInterpreter, type Interpreter } from './interpreter.js';
+import { localPaths, readRequirementFiles, type RequirementFile } from './requirements.js';
+import { UV_VERSION, describeTool, resolveTool, toolEnv, type ToolMode } from './tool.js';
+import { isExecutable } from './which.js';
+
+export interface VirtualenvBackendOptions {
+  /**
+   * Installer choice (see `ToolMode`). Default: `uv` for `--env-manager uv`, `auto` for `virtualenv`
+   * (uv from PATH, else uv provisioned from PyPI, else `python -m venv` + pip).
+   */
+  tool?: ToolMode;
+  /** uv release provisioned when uv is not on PATH (default `UV_VERSION`, "0.13.9"). */
+  uvVersion?: string;
+}
+
+/**
+ * What the env key covers: the interpreter (full version and real path, since a venv links to its
+ * base interpreter), the requirement lines as written, the text of every `-r`/`-c` file they
+ * reference (recursively) and the absolute paths of local packages (`-e .`). Not the installer:
+ * uv and pip build interchangeable envs, and MLflow also shares one dir between `uv` and `virtualenv`.
+ */
+export function virtualenvKey(
+  interpreter: Interpreter,
+  declaration: PythonEnvDeclaration,
+  files: readonly RequirementFile[],
+  locals: readonly string[],
+): string {
+  return envKey({
+    schema: 1,
+    python: interpreter.version,
+    interpreter: interpreter.executable,
+    buildDependencies: declaration.buildDependencies,
+    dependencies: declaration.dependencies,
+    requirementFiles: files,
+    localPaths: locals,
+  });
+}
+
+/**
+ * The `virtualenv` backend (names `virtualenv`, `uv`), configured. Envs live in
+ * `<cacheDir>/envs/virtualenv/<key>/`, build logs in `<cacheDir>/logs/virtualenv/`.
+ */
+export function createVirtualenvBackend(options: VirtualenvBackendOptions = {}): EnvironmentBackend {
+  return {
+    names: ['virtualenv', 'uv'],
+    prepare: (request, manager) => prepareVirtualenv(request, manager, options),
+  };
+}
+
+/** The `virtualenv` backend with default options. */
+export const virtualenvBackend: EnvironmentBackend = createVirtualenvBackend();
+
+/**
+ * Builds or reuses the venv for `request.declaration`. Mirrors `mlflow/projects/backend/local.py`
+ * (virtualenv branch) and `mlflow/utils/virtualenv.py::_get_or_create_virtualenv`, with a content
+ * key, a build lock and a ready marker instead of "reuse whatever dir exists".
+ * @throws EnvError ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND, ERR_MLPROJECT_ENV_TOOL_MISSING,
+ *   ERR_MLPROJECT_ENV_BUILD_FAILED (with `logFile`; also for an unreadable `-r`/`-c` file).
+ */
+async function prepareVirtualenv(request: PrepareRequest, manager: string, options: VirtualenvBackendOptions): Promise<PreparedEnvironment> {
+  const started = performance.now();
+  const log = request.log ?? (() => {});
+  const base = request.env ?? process.env;
+  const declaration = request.declaration;
+  const interpreter = await findInterpreter(declaration.python, base);
+  const lines = [...declaration.buildDependencies, ...declaration.dependencies];
+  const files = await readRequirementFiles(lines, request.projectDir);
+  const key = virtualenvKey(interpreter, declaration, files, localPaths(lines, files, request.projectDir));
+  const prefix = path.join(request.cacheDir, 'envs', 'virtualenv', key);
+  const logFile = buildLogPath(request.cacheDir, 'virtualenv', key);
+  const mode = options.tool ?? (manager === 'uv' ? 'uv' : 'auto');
+  let extra: Record<string, unknown> = {};
+
+  const result = await buildOnce(
+    prefix,
+    async (dir) => {
+      log(`building a virtualenv for Python ${interpreter.version} (${interpreter.executable}); log: ${logFile}`);
+      const ctx = { logFile, env: toolEnv(base) };
+      await note(ctx, `mlproject ${manager} build of ${dir} for ${request.projectDir}`);
+      const tool = await resolveTool({ mode, cacheDir: request.cacheDir, python: interpreter, uvVersion: options.uvVersion ?? UV_VERSION, ctx, log });
+      await buildVenv(dir, { tool, interpreter, buildDependencies: declaration.buildDependencies, dependencies: declaration.dependencies, projectDir: request.projectDir, ctx, log });
+      extra = { tool: describeTool(tool), interpreter: interpreter.executable, logFile, lockFile: LOCK_FILE };
+    },
+    { key, pythonVersion: interpreter.version, extra: () => extra, isHealthy: (dir) => isExecutable(venvPython(dir)), log },
+  );
+
+  const durationMs = performance.now() - started;
+  log(`${result.reused ? 'reusing' : 'built'} ${prefix} in ${(durationMs / 1000).toFixed(1)} s`);
+  const lockFile = result.marker.extra['lockFile'];
+  return {
+    manager,
+    key,
+    prefix,
+    pythonVersion: result.marker.pythonVersion ?? interpreter.version,
+    reused: result.reused,
+    durationMs,
+    ...(typeof lockFile === 'string' ? { lockFile: path.join(prefix, lockFile) } : {}),
+    childEnv: (childBase) => venvChildEnv(prefix, childBase),
+  };
+}
