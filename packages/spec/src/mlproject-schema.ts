@@ -1,0 +1,114 @@
+// The structure of an MLproject file as valibot schemas over PyYAML-typed values. MLflow itself
+// validates almost nothing ("TODO: Validate structure"); where it would crash with a raw Python error
+// (AttributeError, TypeError) these schemas give a clean message instead, and where it raises its own
+// ExecutionException (docker_env) they use its wording verbatim.
+import * as v from 'valibot';
+import { pyTruthy } from './values.js';
+import { expected, mapping, mlflowMessage, namedMapping, orDefault } from './validate.js';
+
+const PARAM_SPEC = 'a type name such as float, or a mapping such as {type: float, default: 0.1}';
+
+/** `name: type` or `name: {type: T, default: D}`; `type` defaults to "string", `default` to null (required). */
+const ParameterSpec = v.pipe(
+  v.custom<string | Map<unknown, unknown>>((x) => typeof x === 'string' || x instanceof Map, expected(PARAM_SPEC)),
+  v.transform((x) => (typeof x === 'string' ? new Map<unknown, unknown>([['type', x]]) : x)),
+  mapping(
+    {
+      // MLflow: yaml_obj.get("type", "string"); an explicit `type: ~` behaves like "string" too.
+      type: orDefault(v.string(expected('a type name such as string, float, int, path or uri')), 'string'),
+      default: v.pipe(
+        v.unknown(),
+        v.transform((d) => (d === undefined ? null : d)),
+      ),
+    },
+    PARAM_SPEC,
+  ),
+);
+
+const EntryPointSpec = mapping(
+  {
+    parameters: v.optional(
+      namedMapping(ParameterSpec, 'a mapping of parameter names to their specs', 'a parameter name (a string; quote names such as yes, no, on, off or 1)'),
+      () => new Map(),
+    ),
+    command: v.string(expected('a command string, e.g. "python train.py --alpha {alpha}"')),
+  },
+  'a mapping with parameters and command',
+);
+
+/** A truthy `name:`; MLflow keeps any value, we accept text and integers (as their decimal text). */
+const ProjectName = orDefault(
+  v.pipe(
+    v.custom<string | number | bigint>(
+      (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'bigint',
+      expected('a project name (a string)'),
+    ),
+    v.transform(String),
+  ),
+  null,
+);
+
+/** Top level: keys MLflow reads; the env keys are checked one by one in MLflow's order afterwards. */
+export const MLprojectSpec = mapping(
+  {
+    entry_points: v.optional(
+      namedMapping(EntryPointSpec, 'a mapping of entry point names to {parameters, command}', 'an entry point name (a string; quote names such as yes, no, on, off or 1)'),
+      () => new Map(),
+    ),
+    name: ProjectName,
+    databricks_spark_job: v.unknown(),
+    docker_env: v.unknown(),
+    python_env: v.unknown(),
+    conda_env: v.unknown(),
+  },
+  'a mapping of MLproject keys (name, entry_points, conda_env, python_env, docker_env)',
+);
+
+const INVALID = 'Project configuration (MLproject file) was invalid: ';
+export const NO_IMAGE = `${INVALID}Docker environment specified but no image attribute found.`;
+const VOLUMES = `${INVALID}Docker volumes must be a list of strings, e.g.: '["/path1/:/path1", "/path2/:/path2"])`;
+const ENVIRONMENT =
+  `${INVALID}environment must be a list containing either strings (to copy environment variables from host ` +
+  'system) or lists of string pairs (to define new environment variables).' +
+  `E.g.: '[["NEW_VAR", "new_value"], "VAR_TO_COPY_FROM_HOST"])`;
+
+const PAIR = 'a [NAME, VALUE] pair: a name string and a string, integer or boolean value';
+type EnvItem = string | [string, string];
+
+// A pair's value becomes `-e NAME=<str(value)>`; int and bool are rendered as Python's str() would.
+function envItem(x: unknown): EnvItem | undefined {
+  if (typeof x === 'string') return x;
+  if (!Array.isArray(x) || x.length !== 2 || typeof x[0] !== 'string') return undefined;
+  const value: unknown = x[1];
+  if (typeof value === 'string') return [x[0], value];
+  if (typeof value === 'number' || typeof value === 'bigint') return [x[0], String(value)];
+  if (typeof value === 'boolean') return [x[0], value ? 'True' : 'False'];
+  return undefined;
+}
+
+const EnvironmentItem = v.pipe(
+  v.custom<string | unknown[]>(
+    (x) => envItem(x) !== undefined,
+    (issue) => (Array.isArray(issue.input) ? expected(PAIR)(issue) : mlflowMessage(ENVIRONMENT)(issue)),
+  ),
+  v.transform((x) => envItem(x) as EnvItem),
+);
+
+// MLflow checks volumes/environment only when truthy; a falsy value means "none".
+const orEmpty = (x: unknown): unknown => (pyTruthy(x) ? x : []);
+
+/** A truthy `docker_env` (MLflow ignores a falsy one). `image` must be truthy (MLflow's own check). */
+export const DockerEnvSpec = mapping(
+  {
+    image: v.pipe(
+      v.custom<unknown>(pyTruthy, mlflowMessage(NO_IMAGE)),
+      v.string(expected('an image name (a string)')),
+    ),
+    volumes: v.pipe(v.unknown(), v.transform(orEmpty), v.array(v.string(mlflowMessage(VOLUMES)), mlflowMessage(VOLUMES))),
+    environment: v.pipe(v.unknown(), v.transform(orEmpty), v.array(EnvironmentItem, mlflowMessage(ENVIRONMENT))),
+  },
+  'a mapping with image, volumes and environment',
+);
+
+/** The value of a truthy `python_env:` / `conda_env:` key: a path relative to the project directory. */
+export const EnvFilePath = v.string(expected('the path of an environment YAML file, relative to the project directory'));

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { SpecError } from './errors.js';
+import { DockerEnvSpec, EnvFilePath, MLprojectSpec } from './mlproject-schema.js';
+import type { EntryPoint, EnvSpec, Project } from './types.js';
+import { check } from './validate.js';
+import { pyTruthy } from './values.js';
+import { parseYaml } from './yaml11.js';
+
+/** Options of {@link parseProject}. */
+export interface ParseProjectOptions {
+  /** The project directory; made absolute with `path.resolve` (so a relative one depends on the cwd). */
+  dir: string;
+  /** Absolute path of the MLproject file the text came from, or null when the project has no MLproject. */
+  file: string | null;
+  /**
+   * Whether an absolute path exists (file or directory, like Python's `os.path.exists`). Used to
+   * check declared env files and to auto-detect `python_env.yaml` / `conda.yaml`. Without it the
+   * function stays pure: declared env files are not checked and nothing is auto-detected.
+   */
+  exists?: (absPath: string) => boolean;
+}
+
+const ENV_KEYS: readonly unknown[] = ['docker_env', 'python_env', 'conda_env'];
+
+/**
+ * Parse the text of an MLproject file into a {@link Project}: entry points with typed parameters, and
+ * the environment chosen in MLflow's order: a truthy `docker_env`, then `python_env`, then `conda_env`,
+ * then an existing `python_env.yaml`, then an existing `conda.yaml`, else a bare `python_env`.
+ * With `file: null` and empty `text` the project has no MLproject (MLflow's `{}` spec: no entry
+ * points, name null).
+ *
+ * Mirrors `mlflow/projects/_project_spec.py::load_project`. Where MLflow crashes (an empty file,
+ * `entry_points:` or `parameters:` left empty, `alpha: 5` as a parameter, an entry point without
+ * `command`) this throws a clean SpecError at load time instead, whatever entry point is run.
+ *
+ * @throws {@link SpecError} `ERR_MLPROJECT_SPEC_YAML` (bad YAML), `ERR_MLPROJECT_SPEC_INVALID`
+ *   (structure; "Project cannot contain multiple environment fields: {...}"; docker_env messages),
+ *   `ERR_MLPROJECT_SPEC_FILE_NOT_FOUND` ("Project specified python_env file X, but no such file was
+ *   found." and the conda one), `ERR_MLPROJECT_SPEC_UNSUPPORTED` (`databricks_spark_job`)
+ */
+export function parseProject(text: string, options: ParseProjectOptions): Project {
+  const dir = path.resolve(options.dir);
+  const file = options.file === null ? null : path.resolve(dir, options.file);
+  const raw = file === null && text.trim() === '' ? new Map() : parseYaml(text, file);
+  if (raw === null) {
+    throw new SpecError('ERR_MLPROJECT_SPEC_INVALID', 'expected a mapping of MLproject keys (name, entry_points, ...), found an empty file', {
+      file,
+      hint: 'Add entry_points to the MLproject, or delete it to run scripts with -e script.py.',
+    });
+  }
+  if (raw instanceof Map) checkSingleEnv(raw, file);
+  const spec = check(MLprojectSpec, raw, { file, hint: hintFor });
+  const entryPoints: EntryPoint[] = [...spec.entry_points].map(([name, ep]) => ({
+    name,
+    parameters: [...ep.parameters].map(([param, p]) => ({ name: param, type: p.type, default: p.default })),
+    command: ep.command,
+  }));
+  if (spec.databricks_spark_job !== undefined && spec.databricks_spark_job !== null) {
+    throw new SpecError('ERR_MLPROJECT_SPEC_UNSUPPORTED', 'databricks_spark_job projects are not supported', {
+      file,
+      keyPath: 'databricks_spark_job',
+      hint: 'Run this project with `mlflow run -b databricks`.',
+    });
+  }
+  return { name: spec.name, dir, file, entryPoints, env: selectEnv(spec, dir, file, options.exists) };
+}
+
+// MLflow counts keys that are present, even with an empty value; the set is shown in file order.
+function checkSingleEnv(raw: Map<unknown, unknown>, file: string | null): void {
+  const present = [...raw.keys()].filter((key) => ENV_KEYS.includes(key));
+  if (present.length <= 1) return;
+  const set = `{${present.map((key) => `'${String(key)}'`).join(', ')}}`;
+  throw new SpecError('ERR_MLPROJECT_SPEC_INVALID', `Project cannot contain multiple environment fields: ${set}`, {
+    file,
+    hint: 'Keep exactly one of conda_env, python_env and docker_env (a key with an empty value counts too).',
+  });
+}
+
+type Spec = { docker_env: unknown; python_env: unknown; conda_env: unknown };
+
+function selectEnv(spec: Spec, dir: string, file: string | null, exists?: (p: string) => boolean): EnvSpec {
+  if (pyTruthy(spec.docker_env)) {
+    const docker = check(DockerEnvSpec, spec.docker_env, { file, base: 'docker_env', hint: hintFor });
+    return { type: 'docker_env', image: docker.image, volumes: docker.volumes, environment: docker.environment };
+  }
+  const declared = [
+    ['python_env', spec.python_env, 'python_env file'],
+    ['conda_env', spec.conda_env, 'conda environment file'],
+  ] as const;
+  for (const [type, value, label] of declared) {
+    if (!pyTruthy(value)) continue;
+    const envFile = path.resolve(dir, check(EnvFilePath, value, { file, base: type, hint: hintFor }));
+    if (exists !== undefined && !exists(envFile)) {
+      throw new SpecError('ERR_MLPROJECT_SPEC_FILE_NOT_FOUND', `Project specified ${label} ${envFile}, but no such file was found.`, {
+        file,
+        keyPath: type,
+        hint: 'Create the file or fix the path; it is relative to the project directory.',
+      });
+    }
+    return { type, file: envFile };
+  }
+  const pythonEnv = path.join(dir, 'python_env.yaml');
+  if (exists?.(pythonEnv)) return { type: 'python_env', file: pythonEnv };
+  const conda = path.join(dir, 'conda.yaml');
+  if (exists?.(conda)) return { type: 'conda_env', file: conda };
+  return { type: 'python_env', file: null };
+}
+
+function hintFor(keyPath: string | null): string {
+  if (keyPath === null) return 'An MLproject is a YAML mapping with entry_points and at most one of conda_env, python_env, docker_env.';
+  if (keyPath.startsWith('docker_env')) {
+    return 'docker_env needs `image`, and optionally `volumes` (a list of strings) and `environment` (a list of names or [NAME, VALUE] pairs).';
+  }
+  if (keyPath === 'python_env' || keyPath === 'conda_env') return 'Give the environment file path as a string, relative to the project directory.';
+  if (keyPath === 'name') return 'Quote the project name.';
+  if (/^entry_points\.[^.]+\.parameters$/.test(keyPath)) return 'Remove the empty `parameters:` line, or declare parameters under it.';
+  if (/^entry_points\.[^.]+\.parameters\./.test(keyPath)) return 'Declare a parameter as `name: type` (required) or `name: {type: T, default: D}`.';
+  if (/^entry_points\.[^.]+\.command$/.test(keyPath)) return 'Give every entry point a command string (quote it if it contains ": ").';
+  return 'entry_points maps each entry point name to a mapping with `parameters` (optional) and `command`; check the indentation.';
+}

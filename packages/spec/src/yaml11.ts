@@ -1,0 +1,68 @@
+import { parseAllDocuments, type Tags, type YAMLError } from 'yaml';
+import { SpecError } from './errors.js';
+import { pyyamlScalarTags } from './yaml11-tags.js';
+
+const KEPT_TAGS = new Set(['tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:str', 'tag:yaml.org,2002:merge']);
+const HINT = 'Fix the YAML; MLflow reads this file with PyYAML (yaml.safe_load, YAML 1.1).';
+
+// Mappings, sequences, strings and `<<` merge keys from the `yaml` package; every other scalar type
+// from PyYAML's rules. `!!binary`, `!!set`, `!!omap` and `!!pairs` are left out on purpose: nothing in
+// an MLproject needs them, so they fail as unsupported tags instead of producing odd values.
+function pyyamlTags(tags: Tags): Tags {
+  return [...tags.filter((tag) => typeof tag !== 'string' && KEPT_TAGS.has(tag.tag)), ...pyyamlScalarTags];
+}
+
+/**
+ * Parse YAML text the way PyYAML's `yaml.safe_load` does (YAML 1.1 scalar types, last duplicate key
+ * wins, `<<` merge keys, one document only). Values are represented as described in `values.ts`:
+ * floats are {@link PyFloat}, mappings are `Map`s that keep key order and key types.
+ *
+ * Mirrors `yaml.safe_load` as MLflow calls it in `mlflow/projects/_project_spec.py::load_project`.
+ *
+ * @param text - the file's text (already decoded from UTF-8)
+ * @param file - absolute path used in error messages, or null
+ * @returns the document's value; `null` for an empty document (or a file of comments only)
+ * @throws {@link SpecError} `ERR_MLPROJECT_SPEC_YAML` on a syntax error, an unknown tag, an invalid
+ *   timestamp or int, or more than one document
+ */
+export function parseYaml(text: string, file: string | null): unknown {
+  const docs = parseAllDocuments(text, {
+    version: '1.1',
+    customTags: pyyamlTags,
+    uniqueKeys: false,
+    merge: true,
+    prettyErrors: true,
+  });
+  if (docs.length === 0) return null;
+  if (docs.length > 1) {
+    const line = docs[1]?.range[0] === undefined ? '' : ` (line ${lineOf(text, docs[1].range[0])})`;
+    throw new SpecError('ERR_MLPROJECT_SPEC_YAML', `expected a single YAML document, found another document${line}`, {
+      file,
+      hint: 'Remove the extra `---` document separator; MLflow loads only files with one document.',
+    });
+  }
+  const doc = docs[0]!;
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem) throw yamlError(problem, file);
+  return doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });
+}
+
+function yamlError(error: YAMLError, file: string | null): SpecError {
+  // prettyErrors gives "<what> at line L, column C:" then a code excerpt; keep the first line.
+  const first = (error.message.split('\n')[0] ?? error.message).replace(/:$/, '');
+  const tag = /Unresolved tag: tag:yaml\.org,2002:(binary|set|omap|pairs)\b/.exec(first);
+  if (tag) {
+    return new SpecError('ERR_MLPROJECT_SPEC_UNSUPPORTED', `the YAML type !!${tag[1]} is not supported: ${first}`, {
+      file,
+      hint: 'Write the value as a plain list, mapping or string.',
+      cause: error,
+    });
+  }
+  return new SpecError('ERR_MLPROJECT_SPEC_YAML', `invalid YAML: ${first}`, { file, hint: HINT, cause: error });
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
+  return line;
+}
