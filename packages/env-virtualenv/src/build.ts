@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { EnvError } from '@mlproject/env';
 import type { Interpreter } from './interpreter.js';
 import { note, runStep, type StepContext } from './exec.js';
 import { absolutize } from './requirements.js';
@@ -36,6 +37,7 @@ export interface BuildPlan {
 export async function buildVenv(prefix: string, plan: BuildPlan): Promise<void> {
   const { tool, interpreter, ctx } = plan;
   plan.log(`creating ${prefix} with ${describeTool(tool)} and Python ${interpreter.version}`);
+  if (tool.kind === 'pip') await checkVenvModule(interpreter, ctx);
   const create =
     tool.kind === 'uv'
       ? [tool.executable, ['venv', '--no-project', '--python', interpreter.executable, prefix]] as const
@@ -50,6 +52,25 @@ export async function buildVenv(prefix: string, plan: BuildPlan): Promise<void> 
     await rm(temp, { recursive: true, force: true });
   }
   await writeLock(prefix, plan);
+}
+
+/**
+ * Debian and Ubuntu ship Python without `ensurepip` unless `python3.X-venv` is installed, and
+ * `python -m venv` then fails after half-creating the env. Checked first, to say what to install.
+ * @throws EnvError ERR_MLPROJECT_ENV_TOOL_MISSING
+ */
+async function checkVenvModule(interpreter: Interpreter, ctx: StepContext): Promise<void> {
+  try {
+    await runStep(ctx, 'checking for the venv and ensurepip modules', interpreter.executable, ['-c', 'import venv, ensurepip'], path.dirname(ctx.logFile));
+  } catch (error) {
+    if (!(error instanceof EnvError) || error.code !== 'ERR_MLPROJECT_ENV_BUILD_FAILED') throw error;
+    const minor = interpreter.version.split('.').slice(0, 2).join('.');
+    throw new EnvError('ERR_MLPROJECT_ENV_TOOL_MISSING', `Python ${interpreter.version} at ${interpreter.executable} cannot create virtualenvs (no venv or ensurepip module)`, {
+      hint: `install python${minor}-venv (Debian/Ubuntu), or put uv on PATH`,
+      logFile: ctx.logFile,
+      cause: error,
+    });
+  }
 }
 
 async function install(prefix: string, plan: BuildPlan, lines: readonly string[], what: string, temp: string): Promise<void> {
