@@ -1,1 +1,3 @@
-export {};
+export { createTrackingServer, MLFLOW_API_VERSION, type TrackingServer, type TrackingServerOptions } from './server.js';
+export { listArtifactFiles, resolveArtifactPath, safeArtifactPath } from './artifacts.js';
+export { httpStatusOf } from './http/errors.js';

@@ -1,0 +1,138 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { TrackingStore } from '@mlproject/tracking';
+import { endpointNotFound, errorAnswer } from './http/errors.js';
+import { Message } from './http/message.js';
+import { parseJsonBody, parseQueryString, stringifyResponse } from './http/wire.js';
+import { registerArtifactRoutes } from './routes/artifacts.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { loggedModelRoutes } from './routes/logged-models.js';
+import { loggingRoutes } from './routes/logging.js';
+import { runRoutes } from './routes/runs.js';
+import type { ApiContext, ApiRoute } from './routes/types.js';
+
+/** The MLflow version whose REST API this server speaks, answered by `GET /version`. */
+export const MLFLOW_API_VERSION = '3.0.0';
+const PREFIXES = ['/api/2.0', '/ajax-api/2.0'];
+const JSON_ROUTES: ApiRoute[] = [...experimentRoutes, ...runRoutes, ...loggingRoutes, ...loggedModelRoutes];
+
+export interface TrackingServerOptions {
+  store: TrackingStore;
+  /** Absolute local directory that `mlflow-artifacts:/` URIs map to (created on first upload). */
+  artifactsDestination: string;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Called after each response (for logs and tests); `ms` is the handling time. */
+  onResponse?: (entry: { method: string; url: string; status: number; ms: number }) => void;
+}
+
+export interface TrackingServer {
+  /** e.g. `http://127.0.0.1:5123`; use as `MLFLOW_TRACKING_URI`. */
+  url: string;
+  port: number;
+  /** Stops listening and closes connections; the store stays open (it belongs to the caller). */
+  close(): Promise<void>;
+}
+
+const send = (reply: FastifyReply, body: object): FastifyReply => reply.type('application/json').send(stringifyResponse(body));
+
+/** `/api/3.0/mlflow/server-info` as MLflow 3.x servers answer it: no workspaces, no multipart, no presigned URLs. */
+function serverInfo(store: TrackingStore): object {
+  return {
+    store_type: store.uri.startsWith('sqlite:') ? 'SqlStore' : null,
+    workspaces_enabled: false,
+    trace_archival_enabled: false,
+    multipart_uploads_enabled: false,
+    multipart_downloads_enabled: false,
+    presigned_upload_run_id_supported: false,
+    presigned_upload_model_id_supported: false,
+    features_enabled: { gateway: false },
+  };
+}
+
+/** A regexp for a fastify route path (`:param`, `*`), to answer 405 for known paths with other methods. */
+function routePattern(url: string): RegExp {
+  const body = url.split('/').map((s) => (s === '*' ? '.*' : s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))).join('/');
+  return new RegExp(`^${body}/?$`);
+}
+
+function buildApp(options: TrackingServerOptions): FastifyInstance {
+  const ctx: ApiContext = { store: options.store, artifactsDestination: options.artifactsDestination };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024 * 1024,
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 2000 },
+  });
+  const known: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) known.push({ method: String(method), pattern: routePattern(route.url) });
+  });
+  if (options.onResponse) {
+    const onResponse = options.onResponse;
+    app.addHook('onResponse', async (request, reply) => {
+      onResponse({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime });
+    });
+  }
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = errorAnswer(error);
+    return send(reply.code(status), body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = [...new Set(known.filter((k) => k.method !== 'HEAD' && k.pattern.test(path)).map((k) => k.method))];
+    const { status, body } = endpointNotFound(request.method, path, allowed);
+    return send(reply.code(status), body);
+  });
+
+  for (const prefix of PREFIXES) {
+    void app.register(async (scope) => {
+      for (const route of JSON_ROUTES) {
+        scope.route({
+          method: route.method,
+          url: route.path,
+          handler: async (request, reply) => {
+            const base = request.method === 'GET' || request.method === 'HEAD'
+              ? Message.fromQuery(request.query as Record<string, string[]>)
+              : Message.fromJson(parseJsonBody(request.body as Buffer | undefined));
+            const msg = base.with(request.params as Record<string, string>);
+            return send(reply, await route.handler(msg, ctx));
+          },
+        });
+      }
+    }, { prefix });
+    void app.register(async (scope) => registerArtifactRoutes(scope, ctx, send), { prefix });
+  }
+  for (const path of ['/api/3.0/mlflow/server-info', '/ajax-api/3.0/mlflow/server-info']) {
+    app.get(path, async (_request, reply) => send(reply, serverInfo(options.store)));
+  }
+  app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
+  app.get('/version', async (_request, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
+  return app;
+}
+
+/**
+ * Serves MLflow's tracking REST API 2.0 (under `/api/2.0` and `/ajax-api/2.0`) over `store`, with
+ * the mlflow-artifacts service writing under `artifactsDestination`, `/api/3.0/mlflow/server-info`,
+ * `/health` and `/version`: what `mlflow server --serve-artifacts` offers the Python client
+ * (`mlflow/server/handlers.py`), without the model registry. Wire rules: `mlflow-rest-api.md`.
+ * @returns once listening; `url` is what to put in `MLFLOW_TRACKING_URI`.
+ * @throws Error when the port cannot be bound (e.g. EADDRINUSE).
+ */
+export async function createTrackingServer(options: TrackingServerOptions): Promise<TrackingServer> {
+  const host = options.host ?? '127.0.0.1';
+  const app = buildApp(options);
+  await app.listen({ host, port: options.port ?? 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: async () => {
+      await app.close();
+    },
+  };
+}
