@@ -6,6 +6,8 @@ import * as v from 'valibot';
 import { pyTruthy } from './values.js';
 import { expected, mapping, mlflowMessage, namedMapping, orDefault } from './validate.js';
 
+// YAML 1.1 reads `on:`, `yes:`, `1:` as a boolean or number key; MLflow would crash on them later.
+const QUOTE_NAMES = '(a string; quote names such as yes, no, on, off or 1)';
 const PARAM_SPEC = 'a type name such as float, or a mapping such as {type: float, default: 0.1}';
 
 /** `name: type` or `name: {type: T, default: D}`; `type` defaults to "string", `default` to null (required). */
@@ -28,7 +30,7 @@ const ParameterSpec = v.pipe(
 const EntryPointSpec = mapping(
   {
     parameters: v.optional(
-      namedMapping(ParameterSpec, 'a mapping of parameter names to their specs', 'a parameter name (a string; quote names such as yes, no, on, off or 1)'),
+      namedMapping(ParameterSpec, 'a mapping of parameter names to their specs', `a parameter name ${QUOTE_NAMES}`),
       () => new Map(),
     ),
     command: v.string(expected('a command string, e.g. "python train.py --alpha {alpha}"')),
@@ -52,7 +54,7 @@ const ProjectName = orDefault(
 export const MLprojectSpec = mapping(
   {
     entry_points: v.optional(
-      namedMapping(EntryPointSpec, 'a mapping of entry point names to {parameters, command}', 'an entry point name (a string; quote names such as yes, no, on, off or 1)'),
+      namedMapping(EntryPointSpec, 'a mapping of entry point names to {parameters, command}', `an entry point name ${QUOTE_NAMES}`),
       () => new Map(),
     ),
     name: ProjectName,

@@ -54,10 +54,11 @@ export function namedMapping<S extends v.GenericSchema>(value: S, what: string, 
  * keeps the key required in the inferred type; {@link mapping} makes every declared key present.)
  */
 export function orDefault<S extends v.GenericSchema, const D>(schema: S, fallback: D) {
+  type Present = Exclude<v.InferOutput<S>, null | undefined>;
   return v.pipe(
     v.unknown(),
     v.nullish(schema),
-    v.transform((x): Exclude<v.InferOutput<S>, null | undefined> | D => (x === undefined || x === null ? fallback : (x as Exclude<v.InferOutput<S>, null | undefined>))),
+    v.transform((x): Present | D => (x === undefined || x === null ? fallback : (x as Present))),
   );
 }
 

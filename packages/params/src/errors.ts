@@ -1,0 +1,36 @@
+/** Stable codes of {@link ParamsError}. */
+export type ParamsErrorCode =
+  /** A `-P` argument without `=` (MLflow: click UsageError). */
+  | 'ERR_MLPROJECT_PARAMS_INVALID_FORMAT'
+  /** The same `-P` name given twice (MLflow: click UsageError). */
+  | 'ERR_MLPROJECT_PARAMS_REPEATED'
+  /** Required parameters (no default) without a value. */
+  | 'ERR_MLPROJECT_PARAMS_MISSING'
+  /** A `uri` parameter whose value has no scheme. */
+  | 'ERR_MLPROJECT_PARAMS_INVALID_URI'
+  /** A `path` parameter whose local file or directory does not exist. */
+  | 'ERR_MLPROJECT_PARAMS_PATH_NOT_FOUND'
+  /** A `path` parameter given a remote URI (s3://, gs://, runs:/, ...), which MLflow would download. */
+  | 'ERR_MLPROJECT_PARAMS_REMOTE_PATH_UNSUPPORTED'
+  /** An extra (undeclared) parameter whose name is not safe to pass as `--name`. */
+  | 'ERR_MLPROJECT_PARAMS_INVALID_NAME'
+  /** The entry point's command is not a valid `str.format` template for its declared parameters. */
+  | 'ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE';
+
+/**
+ * An expected error in parameters or in filling the command. `message` is one line (MLflow's own
+ * wording where MLflow has a message), `hint` says what to do, `param` names the parameter or
+ * template field at fault when there is one.
+ */
+export class ParamsError extends Error {
+  readonly code: ParamsErrorCode;
+  readonly hint: string | undefined;
+  readonly param: string | undefined;
+  constructor(code: ParamsErrorCode, message: string, options: { hint?: string; param?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ParamsError';
+    this.code = code;
+    this.hint = options.hint;
+    this.param = options.param;
+  }
+}
