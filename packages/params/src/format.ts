@@ -19,6 +19,9 @@ type Fail = (message: string, hint: string, param?: string) => never;
  * Python would resolve positionally (`{}`, `{0}`), attribute or index access (`{a.b}`, `{a[0]}`) and
  * format specs (`{a:>10}`) are rejected: no MLproject in the wild uses them.
  *
+ * Mirrors Python's `str.format(**params)` as `mlflow/projects/_project_spec.py::EntryPoint.compute_command`
+ * calls it.
+ *
  * @param entryPoint - the entry point's name, for messages
  * @throws {@link ParamsError} `ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE`
  */

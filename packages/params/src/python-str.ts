@@ -28,7 +28,12 @@ export function pythonStr(value: unknown): string {
   return pythonRepr(value);
 }
 
-/** Python's `repr()` of a YAML value (as used for items inside lists and dicts). */
+/**
+ * Python's `repr()` of a YAML value, as `str()` uses for items inside lists and dicts: strings quoted
+ * (`'a'`), dates as `datetime.date(2024, 1, 5)`; a list or dict that contains itself prints `[...]`.
+ *
+ * @throws TypeError for values YAML cannot produce
+ */
 export function pythonRepr(value: unknown, seen: Set<object> = new Set()): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
