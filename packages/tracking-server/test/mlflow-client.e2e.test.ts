@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '@mlproject/tracking-sqlite';
+import type { Run } from '@mlproject/tracking';
+import { createTrackingServer, listArtifactFiles, type TrackingServer } from '../src/index.js';
+import { mlflowPython } from './python-env.js';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const tag = (run: Run, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
+const metric = (run: Run, key: string) => run.data.metrics.find((m) => m.key === key);
+
+interface ScriptResult { code: number | null; stderr: string; ms: number; result: Record<string, unknown> | undefined }
+
+describe('the real mlflow Python client against the tracking server', () => {
+  let python: string;
+  let dir: string;
+  let store: SqliteStore;
+  let server: TrackingServer;
+  let log: { method: string; url: string; status: number }[];
+
+  beforeAll(async () => {
+    const started = Date.now();
+    python = await mlflowPython((line) => console.log(`[e2e] ${line}`));
+    console.log(`[e2e] python with mlflow ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${python}`);
+  });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mlproject-e2e-'));
+    store = openSqliteStore(join(dir, 'mlproject.db'));
+    log = [];
+    server = await createTrackingServer({ store, artifactsDestination: join(dir, 'artifacts'), onResponse: (e) => log.push(e) });
+  });
+
+  afterEach(async () => {
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs a fixture with the real client; the child gets no MLFLOW_* variable but those given. */
+  function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
+    const resultPath = join(dir, `${script}.json`);
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('MLFLOW_') && value !== undefined) env[key] = value;
+    Object.assign(env, { MLFLOW_TRACKING_URI: server.url, MLPROJECT_E2E_RESULT: resultPath, PYTHONUNBUFFERED: '1' }, extraEnv);
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(python, [join(fixtures, script), ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stdout.resume();
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        let result: Record<string, unknown> | undefined;
+        try {
+          result = JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>;
+        } catch {
+          result = undefined;
+        }
+        resolve({ code, stderr, ms: Date.now() - started, result });
+      });
+    });
+  }
+
+  /** No 5xx at all, and no 404 except the lookups whose 404 the client expects. */
+  function expectCleanServerLog(expected404: RegExp[]): void {
+    const bad = log.filter((e) => e.status >= 500 || (e.status === 404 && !expected404.some((re) => re.test(e.url))));
+    expect(bad, JSON.stringify(bad)).toEqual([]);
+  }
+
+  it('logs the tutorial run: params, metrics, tags, nested run, artifacts, sklearn model, load and predict, search', async () => {
+    const out = await runScript('tutorial.py', []);
+    console.log(`[e2e] tutorial.py: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
+    expect(out.code, out.stderr).toBe(0);
+    const r = out.result ?? {};
+    expect(r.prediction).toBeCloseTo(9, 6);
+    expect(r.model_status).toBe('READY');
+    expect(r.found).toEqual([r.run_id]);
+    expect(r.listed).toEqual(['notes.txt', 'plots']);
+    expect(r.listed_plots).toEqual(['plots/a.csv', 'plots/sub']);
+    expect(r.downloaded_text).toBe('hello artifacts\n');
+    expect(r.history).toEqual([[0, 0.9], [1, 0.7], [2, 0.5]]);
+    expect(r.final_status).toBe('FINISHED');
+
+    const experiment = await store.getExperimentByName('e2e-tutorial');
+    expect(experiment?.experimentId).toBe(r.experiment_id);
+    const parent = await store.getRun(String(r.run_id));
+    expect(parent.info).toMatchObject({ experimentId: r.experiment_id, status: 'FINISHED', runName: 'parent' });
+    expect(parent.info.endTime).toBeGreaterThanOrEqual(parent.info.startTime);
+    expect(parent.data.params).toEqual([{ key: 'alpha', value: '0.5' }, { key: 'l1_ratio', value: '0.1' }, { key: 'solver', value: 'lbfgs' }]);
+    expect(metric(parent, 'rmse')).toMatchObject({ value: 0.5, step: 2 });
+    expect(metric(parent, 'r2')?.value).toBe(0.8);
+    expect(Number.isNaN(metric(parent, 'nan_metric')?.value)).toBe(true);
+    expect(tag(parent, 'stage')).toBe('e2e');
+    expect(tag(parent, 'mlflow.source.type')).toBe('LOCAL');
+    expect(tag(parent, 'mlflow.user')).toBeTruthy();
+    expect(parent.outputs.modelOutputs).toEqual([{ modelId: r.model_id, step: 0 }]);
+
+    const child = await store.getRun(String(r.child_id));
+    expect(child.info).toMatchObject({ runName: 'child', status: 'FINISHED' });
+    expect(tag(child, 'mlflow.parentRunId')).toBe(r.run_id);
+    expect(metric(child, 'child_metric')?.value).toBe(1);
+
+    const model = await store.getLoggedModel(String(r.model_id));
+    expect(model).toMatchObject({ status: 'LOGGED_MODEL_READY', sourceRunId: r.run_id, name: 'model' });
+    expect(model.artifactUri).toBe(`mlflow-artifacts:/${String(r.experiment_id)}/models/${String(r.model_id)}/artifacts`);
+    expect(model.params).toContainEqual({ key: 'alpha', value: '0.5' });
+    expect(model.metrics.find((m) => m.key === 'rmse')).toMatchObject({ value: 0.9, step: 0, modelId: r.model_id });
+    expect((await store.getMetricHistory(parent.info.runId, 'rmse')).items).toHaveLength(3);
+
+    const artifactsRoot = join(dir, 'artifacts');
+    const runFiles = await listArtifactFiles(artifactsRoot, parent.info.artifactUri);
+    expect(runFiles.map((f) => f.path)).toEqual(['notes.txt', 'plots/a.csv', 'plots/sub/b.bin']);
+    expect(runFiles.find((f) => f.path === 'plots/sub/b.bin')?.size).toBe(256);
+    const modelFiles = (await listArtifactFiles(artifactsRoot, model.artifactUri)).map((f) => f.path);
+    expect(modelFiles).toEqual(expect.arrayContaining(['MLmodel', 'requirements.txt', 'python_env.yaml']));
+    expectCleanServerLog([/experiments\/get-by-name\?experiment_name=e2e-tutorial/]);
+  });
+
+  async function launcherRun(): Promise<{ experimentId: string; runId: string }> {
+    const experimentId = await store.createExperiment('e2e-project');
+    const run = await store.createRun({
+      experimentId, userId: 'launcher', startTime: Date.now(),
+      tags: [{ key: 'mlflow.source.type', value: 'PROJECT' }, { key: 'mlflow.project.entryPoint', value: 'main' }, { key: 'mlflow.user', value: 'launcher' }],
+    });
+    await store.logBatch(run.info.runId, { params: [{ key: 'alpha', value: '0.5' }] });
+    return { experimentId, runId: run.info.runId };
+  }
+
+  it('resumes a run created by the launcher from MLFLOW_RUN_ID, as `mlflow run` children do', async () => {
+    const { experimentId, runId } = await launcherRun();
+    const out = await runScript('resume.py', [], { MLFLOW_RUN_ID: runId, MLFLOW_EXPERIMENT_ID: experimentId });
+    console.log(`[e2e] resume.py: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.result).toEqual({ run_id: runId, experiment_id: experimentId, status_inside: 'RUNNING' });
+    const run = await store.getRun(runId);
+    expect(run.info.status).toBe('FINISHED');
+    expect(run.info.endTime).not.toBeNull();
+    expect(run.data.params).toEqual([{ key: 'alpha', value: '0.5' }]);
+    expect(metric(run, 'loss')).toMatchObject({ value: 0.25, step: 1 });
+    expect(tag(run, 'resumed')).toBe('yes');
+    expect(tag(run, 'mlflow.source.type')).toBe('PROJECT');
+    expect((await store.searchRuns({ experimentIds: [experimentId] })).items).toHaveLength(1);
+    expectCleanServerLog([]);
+  });
+
+  it('surfaces a changed param value in a resumed run as the client error, and the run ends FAILED', async () => {
+    const { experimentId, runId } = await launcherRun();
+    const out = await runScript('resume.py', ['conflict'], { MLFLOW_RUN_ID: runId, MLFLOW_EXPERIMENT_ID: experimentId });
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(/INVALID_PARAMETER_VALUE: Changing param values is not allowed/);
+    const run = await store.getRun(runId);
+    expect(run.info.status).toBe('FAILED');
+    expect(run.data.params).toEqual([{ key: 'alpha', value: '0.5' }]);
+    expect(log.filter((e) => e.status >= 500)).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Versions installed for the e2e tests; newest 3.x on PyPI when written. Override to test another client. */
+export const MLFLOW_VERSION = process.env.MLPROJECT_TEST_MLFLOW_VERSION ?? '3.17.2';
+export const SKLEARN_VERSION = process.env.MLPROJECT_TEST_SKLEARN_VERSION ?? '1.9.1';
+
+async function onPath(tool: string): Promise<boolean> {
+  try {
+    await run(tool, ['--version'], { timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The base interpreter, resolved once to its real path (`python3` may be a slow pyenv shim), and
+ * its `major.minor`. `MLPROJECT_TEST_PYTHON` overrides the command.
+ */
+async function basePython(): Promise<{ path: string; version: string }> {
+  const command = process.env.MLPROJECT_TEST_PYTHON ?? 'python3';
+  const { stdout } = await run(command, ['-c', 'import os, sys; print(os.path.realpath(sys.executable)); print("%d.%d" % sys.version_info[:2])'], { timeout: 60_000 });
+  const [path, version] = stdout.trim().split('\n');
+  if (!path || !version) throw new Error(`cannot resolve ${command}: ${stdout}`);
+  return { path, version };
+}
+
+/**
+ * A virtualenv with `mlflow` and `scikit-learn` for the e2e tests, built once and cached under
+ * `${XDG_CACHE_HOME:-~/.cache}/mlproject-test/`, keyed by the versions. Built with `uv` when it is on
+ * PATH, else `python -m venv` + pip; built in a temp dir and renamed into place when complete
+ * (a `.ready` marker), so an interrupted build is never reused.
+ * @returns the venv's python executable.
+ */
+export async function mlflowPython(log: (line: string) => void = () => {}): Promise<string> {
+  const base = await basePython();
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const root = join(cacheHome, 'mlproject-test');
+  const venv = join(root, `mlflow-${MLFLOW_VERSION}-sklearn-${SKLEARN_VERSION}-py${base.version}`);
+  const python = join(venv, 'bin', 'python');
+  if (existsSync(join(venv, '.ready'))) return python;
+
+  mkdirSync(root, { recursive: true });
+  const building = `${venv}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  const packages = [`mlflow==${MLFLOW_VERSION}`, `scikit-learn==${SKLEARN_VERSION}`];
+  const started = Date.now();
+  const options = { timeout: 840_000, maxBuffer: 64 * 1024 * 1024 };
+  if (await onPath('uv')) {
+    log(`building ${venv} with uv`);
+    await run('uv', ['venv', '--python', base.path, building], options);
+    await run('uv', ['pip', 'install', '--python', join(building, 'bin', 'python'), ...packages], options);
+  } else {
+    log(`building ${venv} with ${base.path} -m venv + pip`);
+    await run(base.path, ['-m', 'venv', building], options);
+    await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...packages], options);
+  }
+  const check = await run(join(building, 'bin', 'python'), ['-c', 'import mlflow, sklearn; print(mlflow.__version__)'], options);
+  if (check.stdout.trim() !== MLFLOW_VERSION) throw new Error(`expected mlflow ${MLFLOW_VERSION}, got ${check.stdout.trim()}`);
+  writeFileSync(join(building, '.ready'), `${new Date().toISOString()}\n`);
+  try {
+    rmSync(venv, { recursive: true, force: true });
+    renameSync(building, venv);
+  } catch (error) {
+    if (!existsSync(join(venv, '.ready'))) throw error;
+    rmSync(building, { recursive: true, force: true });
+  }
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return python;
+}
