@@ -9,7 +9,7 @@ export interface ExpectedError {
 /** True for errors raised on purpose by the packages (`ERR_MLPROJECT_*` codes). */
 export function isExpected(error: unknown): error is ExpectedError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string'
-    && (error as { code: string }).code.startsWith('ERR_MLPROJECT_');
+    && (error as unknown as { code: string }).code.startsWith('ERR_MLPROJECT_');
 }
 
 /** One line (plus an optional hint and log line) for an expected error; the stack otherwise. */

@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatError, isExpected } from '../src/errors.js';
+import { exitCodeOf } from '../src/commands/run.js';
+import { mlproject, tempDir } from './helpers.js';
+
+describe('error formatting', () => {
+  it('prints expected errors as one line with a hint, others with their stack', () => {
+    const expected = Object.assign(new Error('MLproject: entry_points.train.command: expected a string, found a number'), {
+      code: 'ERR_MLPROJECT_SPEC_INVALID', hint: 'quote the command',
+    });
+    expect(isExpected(expected)).toBe(true);
+    expect(formatError(expected)).toBe('mlproject: error: MLproject: entry_points.train.command: expected a string, found a number\n  hint: quote the command');
+    const bug = new TypeError('x is undefined');
+    expect(isExpected(bug)).toBe(false);
+    expect(formatError(bug)).toMatch(/TypeError: x is undefined\n\s+at /);
+  });
+
+  it('maps a signal to 128 + n', () => {
+    const base = { runId: 'r', experimentId: '0', status: 'KILLED' as const, run: {} as never };
+    expect(exitCodeOf({ ...base, exitCode: null, signal: 'SIGINT' })).toBe(130);
+    expect(exitCodeOf({ ...base, exitCode: null, signal: 'SIGKILL' })).toBe(137);
+    expect(exitCodeOf({ ...base, exitCode: 3, signal: null })).toBe(3);
+  });
+});
+
+describe('mlproject binary (local env manager)', () => {
+  const cwd = tempDir('cli');
+  const project = path.join(cwd, 'proj');
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'MLproject'), 'entry_points:\n  main:\n    parameters:\n      a: string\n    command: "echo got {a}"\n');
+
+  it('takes -P, --param-list and --param alike, in order', async () => {
+    const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'a=1', '--param-list', 'b=2', '--param', 'c=x=y'], { cwd });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toContain('got 1 --b 2 --c x=y');
+    expect(result.stdout).toMatch(/Run ID: [0-9a-f]{32}\nStatus: FINISHED/);
+  });
+
+  it('rejects a malformed -P with MLflow\'s message and a repeated one', async () => {
+    const bad = await mlproject(['run', project, '-P', 'oops'], { cwd });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain("Invalid format for -P parameter: 'oops'. Use -P name=value.");
+    const repeated = await mlproject(['run', project, '-P', 'a=1', '--param', 'a=2'], { cwd });
+    expect(repeated.stderr).toContain("Repeated parameter: 'a'");
+  });
+
+  it('exits 2 on a usage error and 1 with one line for an unknown run', async () => {
+    expect((await mlproject(['run'], { cwd })).exitCode).toBe(2);
+    const unknown = await mlproject(['runs', 'show', '0123456789abcdef0123456789abcdef'], { cwd });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
