@@ -90,6 +90,12 @@ export function describeLoggedModels(makeStore: MakeStore): void {
       expect(page.items.map((m) => m.name)).toEqual(['beta']);
       const next = await h.store.searchLoggedModels({ experimentIds: [exp], maxResults: 1, orderBy: [{ fieldName: 'name' }], pageToken: page.nextPageToken ?? '' });
       expect(next.items.map((m) => m.name)).toEqual(['gamma']);
+      const run = await newRun(h.store, { experimentId: exp });
+      await h.store.logBatch(run.info.runId, { metrics: [{ key: 'acc', value: 0.9, timestamp: 1, step: 0, modelId: b }, { key: 'acc', value: 0.4, timestamp: 1, step: 0, modelId: c }] });
+      const accurate = await h.store.searchLoggedModels({ experimentIds: [exp], filter: 'metrics.acc > 0.5' });
+      expect(accurate.items.map((m) => m.modelId)).toEqual([b]);
+      const byMetric = await h.store.searchLoggedModels({ experimentIds: [exp], orderBy: [{ fieldName: 'metrics.acc', ascending: true }] });
+      expect(byMetric.items.map((m) => m.modelId)).toEqual([c, b]);
       await expectTrackingError(h.store.searchLoggedModels({ experimentIds: [exp], filter: 'bogus.x = 1' }), 'INVALID_PARAMETER_VALUE');
     });
   });

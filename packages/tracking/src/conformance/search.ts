@@ -91,6 +91,20 @@ export function describeSearch(makeStore: MakeStore): void {
       expect(full).toEqual(await h.store.getRun(ids.a));
     });
 
+    it('filters runs by their dataset inputs (name, digest, context; any input matches)', async () => {
+      const { exp, ids } = await fixture(h.store);
+      const input = (name: string, context: string) => ({
+        tags: [{ key: 'mlflow.data.context', value: context }],
+        dataset: { name, digest: `d-${name}`, sourceType: 'local', source: '{}' },
+      });
+      await h.store.logInputs(ids.a, { datasets: [input('wine', 'training'), input('wine-test', 'eval')] });
+      await h.store.logInputs(ids.b, { datasets: [input('iris', 'training')] });
+      expect(await names(h.store, exp, "datasets.name = 'wine'")).toEqual(['run-a']);
+      expect(await names(h.store, exp, "datasets.context = 'training'")).toEqual(['run-b', 'run-a']);
+      expect(await names(h.store, exp, "datasets.digest IN ('d-iris', 'd-none')")).toEqual(['run-b']);
+      expect(await names(h.store, exp, "datasets.name LIKE 'wine-%' AND datasets.context = 'eval'")).toEqual(['run-a']);
+    });
+
     it('searches experiments by name and tags, with view types, ordering and paging', async () => {
       const s = h.store;
       const ids: string[] = [];
