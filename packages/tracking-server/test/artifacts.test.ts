@@ -27,7 +27,7 @@ describe('mlflow-artifacts service', () => {
     expect(missing).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
   });
 
-  it('lists one directory level with entry names, sizes for files, {} for missing paths', async () => {
+  it('lists one directory level with entry names, sizes for files, {} for files and missing paths', async () => {
     await put('2/r/artifacts/a.txt', 'aaa');
     await put('2/r/artifacts/plots/p.png', 'png');
     const root = await call(h.env.server.url, 'GET', `${base}?path=2%2Fr%2Fartifacts`);
@@ -35,7 +35,7 @@ describe('mlflow-artifacts service', () => {
     const sub = await call(h.env.server.url, 'GET', `${base}?path=2/r/artifacts/plots`);
     expect(sub.json).toEqual({ files: [{ path: 'p.png', is_dir: false, file_size: 3 }] });
     const file = await call(h.env.server.url, 'GET', `${base}?path=2/r/artifacts/a.txt`);
-    expect(file.json).toEqual({ files: [{ path: 'a.txt', is_dir: false, file_size: 3 }] });
+    expect(file.json).toEqual({});
     expect((await call(h.env.server.url, 'GET', `${base}?path=2/none`)).json).toEqual({});
     expect((await call(h.env.server.url, 'DELETE', `${base}/2/r/artifacts/plots`)).status).toBe(200);
     expect(existsSync(join(h.env.artifacts, '2/r/artifacts/plots'))).toBe(false);

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '@mlproject/tracking-sqlite';
 import type { Run } from '@mlproject/tracking';
 import { createTrackingServer, listArtifactFiles, type TrackingServer } from '../src/index.js';
-import { mlflowPython } from './python-env.js';
+import { MLFLOW_VERSIONS, mlflowPython } from './python-env.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const tag = (run: Run, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
@@ -15,7 +15,8 @@ const metric = (run: Run, key: string) => run.data.metrics.find((m) => m.key ===
 
 interface ScriptResult { code: number | null; stderr: string; ms: number; result: Record<string, unknown> | undefined }
 
-describe('the real mlflow Python client against the tracking server', () => {
+describe.each(MLFLOW_VERSIONS)('the real mlflow %s Python client against the tracking server', (mlflowVersion) => {
+  const mlflow3 = Number(mlflowVersion.split('.')[0]) >= 3;
   let python: string;
   let dir: string;
   let store: SqliteStore;
@@ -24,8 +25,8 @@ describe('the real mlflow Python client against the tracking server', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    python = await mlflowPython((line) => console.log(`[e2e] ${line}`));
-    console.log(`[e2e] python with mlflow ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${python}`);
+    python = await mlflowPython(mlflowVersion, (line) => console.log(`[e2e] ${line}`));
+    console.log(`[e2e] python with mlflow ${mlflowVersion} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${python}`);
   });
 
   beforeEach(async () => {
@@ -74,13 +75,13 @@ describe('the real mlflow Python client against the tracking server', () => {
 
   it('logs the tutorial run: params, metrics, tags, nested run, artifacts, sklearn model, load and predict, search', async () => {
     const out = await runScript('tutorial.py', []);
-    console.log(`[e2e] tutorial.py: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
+    console.log(`[e2e] mlflow ${mlflowVersion} tutorial.py: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
     expect(out.code, out.stderr).toBe(0);
     const r = out.result ?? {};
+    expect(r.mlflow_version).toBe(mlflowVersion);
     expect(r.prediction).toBeCloseTo(9, 6);
-    expect(r.model_status).toBe('READY');
     expect(r.found).toEqual([r.run_id]);
-    expect(r.listed).toEqual(['notes.txt', 'plots']);
+    expect(r.listed).toEqual(mlflow3 ? ['notes.txt', 'plots'] : ['model', 'notes.txt', 'plots']);
     expect(r.listed_plots).toEqual(['plots/a.csv', 'plots/sub']);
     expect(r.downloaded_text).toBe('hello artifacts\n');
     expect(r.history).toEqual([[0, 0.9], [1, 0.7], [2, 0.5]]);
@@ -98,25 +99,35 @@ describe('the real mlflow Python client against the tracking server', () => {
     expect(tag(parent, 'stage')).toBe('e2e');
     expect(tag(parent, 'mlflow.source.type')).toBe('LOCAL');
     expect(tag(parent, 'mlflow.user')).toBeTruthy();
-    expect(parent.outputs.modelOutputs).toEqual([{ modelId: r.model_id, step: 0 }]);
 
     const child = await store.getRun(String(r.child_id));
     expect(child.info).toMatchObject({ runName: 'child', status: 'FINISHED' });
     expect(tag(child, 'mlflow.parentRunId')).toBe(r.run_id);
     expect(metric(child, 'child_metric')?.value).toBe(1);
 
-    const model = await store.getLoggedModel(String(r.model_id));
-    expect(model).toMatchObject({ status: 'LOGGED_MODEL_READY', sourceRunId: r.run_id, name: 'model' });
-    expect(model.artifactUri).toBe(`mlflow-artifacts:/${String(r.experiment_id)}/models/${String(r.model_id)}/artifacts`);
-    expect(model.params).toContainEqual({ key: 'alpha', value: '0.5' });
-    expect(model.metrics.find((m) => m.key === 'rmse')).toMatchObject({ value: 0.9, step: 0, modelId: r.model_id });
     expect((await store.getMetricHistory(parent.info.runId, 'rmse')).items).toHaveLength(3);
 
     const artifactsRoot = join(dir, 'artifacts');
     const runFiles = await listArtifactFiles(artifactsRoot, parent.info.artifactUri);
-    expect(runFiles.map((f) => f.path)).toEqual(['notes.txt', 'plots/a.csv', 'plots/sub/b.bin']);
+    expect(runFiles.map((f) => f.path).filter((p) => !p.startsWith('model/'))).toEqual(['notes.txt', 'plots/a.csv', 'plots/sub/b.bin']);
     expect(runFiles.find((f) => f.path === 'plots/sub/b.bin')?.size).toBe(256);
-    const modelFiles = (await listArtifactFiles(artifactsRoot, model.artifactUri)).map((f) => f.path);
+    let modelFiles: string[];
+    if (mlflow3) {
+      // MLflow 3: a logged model with its own artifact location, linked as the run's output.
+      expect(r.model_status).toBe('READY');
+      expect(parent.outputs.modelOutputs).toEqual([{ modelId: r.model_id, step: 0 }]);
+      const model = await store.getLoggedModel(String(r.model_id));
+      expect(model).toMatchObject({ status: 'LOGGED_MODEL_READY', sourceRunId: r.run_id, name: 'model' });
+      expect(model.artifactUri).toBe(`mlflow-artifacts:/${String(r.experiment_id)}/models/${String(r.model_id)}/artifacts`);
+      expect(model.params).toContainEqual({ key: 'alpha', value: '0.5' });
+      expect(model.metrics.find((m) => m.key === 'rmse')).toMatchObject({ value: 0.9, step: 0, modelId: r.model_id });
+      modelFiles = (await listArtifactFiles(artifactsRoot, model.artifactUri)).map((f) => f.path);
+    } else {
+      // MLflow 2: model files in the run's artifacts under model/, recorded by runs/log-model.
+      const history = JSON.parse(tag(parent, 'mlflow.log-model.history') ?? '[]') as { artifact_path: string; run_id: string }[];
+      expect(history.map((m) => [m.artifact_path, m.run_id])).toEqual([['model', r.run_id]]);
+      modelFiles = runFiles.filter((f) => f.path.startsWith('model/')).map((f) => f.path.slice('model/'.length));
+    }
     expect(modelFiles).toEqual(expect.arrayContaining(['MLmodel', 'requirements.txt', 'python_env.yaml']));
     expectCleanServerLog([/experiments\/get-by-name\?experiment_name=e2e-tutorial/]);
   });
@@ -134,7 +145,7 @@ describe('the real mlflow Python client against the tracking server', () => {
   it('resumes a run created by the launcher from MLFLOW_RUN_ID, as `mlflow run` children do', async () => {
     const { experimentId, runId } = await launcherRun();
     const out = await runScript('resume.py', [], { MLFLOW_RUN_ID: runId, MLFLOW_EXPERIMENT_ID: experimentId });
-    console.log(`[e2e] resume.py: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
+    console.log(`[e2e] mlflow ${mlflowVersion} resume.py: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
     expect(out.code, out.stderr).toBe(0);
     expect(out.result).toEqual({ run_id: runId, experiment_id: experimentId, status_inside: 'RUNNING' });
     const run = await store.getRun(runId);

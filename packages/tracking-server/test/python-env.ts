@@ -6,8 +6,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Versions installed for the e2e tests; newest 3.x on PyPI when written. Override to test another client. */
-export const MLFLOW_VERSION = process.env.MLPROJECT_TEST_MLFLOW_VERSION ?? '3.17.2';
+/**
+ * The `mlflow` clients the e2e tests run: the newest 3.x on PyPI when written, and the last 2.x
+ * (2.x logs models as run artifacts + `runs/log-model`). `MLPROJECT_TEST_MLFLOW_VERSIONS=3.17.2,2.22.5` overrides.
+ */
+export const MLFLOW_VERSIONS = (process.env.MLPROJECT_TEST_MLFLOW_VERSIONS ?? '3.17.2,2.22.5').split(',').map((v) => v.trim()).filter(Boolean);
 export const SKLEARN_VERSION = process.env.MLPROJECT_TEST_SKLEARN_VERSION ?? '1.9.1';
 
 async function onPath(tool: string): Promise<boolean> {
@@ -32,24 +35,24 @@ async function basePython(): Promise<{ path: string; version: string }> {
 }
 
 /**
- * A virtualenv with `mlflow` and `scikit-learn` for the e2e tests, built once and cached under
+ * A virtualenv with `mlflow==mlflowVersion` and `scikit-learn` for the e2e tests, built once and cached under
  * `${XDG_CACHE_HOME:-~/.cache}/mlproject-test/`, keyed by the versions. Built with `uv` when it is on
  * PATH, else `python -m venv` + pip; built in a temp dir and renamed into place when complete
  * (a `.ready` marker), so an interrupted build is never reused.
  * @returns the venv's python executable.
  */
-export async function mlflowPython(log: (line: string) => void = () => {}): Promise<string> {
+export async function mlflowPython(mlflowVersion: string, log: (line: string) => void = () => {}): Promise<string> {
   const base = await basePython();
   const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   const root = join(cacheHome, 'mlproject-test');
-  const venv = join(root, `mlflow-${MLFLOW_VERSION}-sklearn-${SKLEARN_VERSION}-py${base.version}`);
+  const venv = join(root, `mlflow-${mlflowVersion}-sklearn-${SKLEARN_VERSION}-py${base.version}`);
   const python = join(venv, 'bin', 'python');
   if (existsSync(join(venv, '.ready'))) return python;
 
   mkdirSync(root, { recursive: true });
   const building = `${venv}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
-  const packages = [`mlflow==${MLFLOW_VERSION}`, `scikit-learn==${SKLEARN_VERSION}`];
+  const packages = [`mlflow==${mlflowVersion}`, `scikit-learn==${SKLEARN_VERSION}`];
   const started = Date.now();
   const options = { timeout: 840_000, maxBuffer: 64 * 1024 * 1024 };
   if (await onPath('uv')) {
@@ -62,7 +65,7 @@ export async function mlflowPython(log: (line: string) => void = () => {}): Prom
     await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...packages], options);
   }
   const check = await run(join(building, 'bin', 'python'), ['-c', 'import mlflow, sklearn; print(mlflow.__version__)'], options);
-  if (check.stdout.trim() !== MLFLOW_VERSION) throw new Error(`expected mlflow ${MLFLOW_VERSION}, got ${check.stdout.trim()}`);
+  if (check.stdout.trim() !== mlflowVersion) throw new Error(`expected mlflow ${mlflowVersion}, got ${check.stdout.trim()}`);
   writeFileSync(join(building, '.ready'), `${new Date().toISOString()}\n`);
   try {
     rmSync(venv, { recursive: true, force: true });

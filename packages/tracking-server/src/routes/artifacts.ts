@@ -81,8 +81,9 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
     const rel = safeArtifactPath(query.path?.[0] ?? '', { allowEmpty: true });
     const target = underRoot(root, rel);
     const info = await statOrNull(target);
-    if (info === null) return send(reply, {});
-    if (info.isFile()) return send(reply, { files: [{ path: basename(target), is_dir: false, file_size: info.size }] });
+    // A missing path and a file both list as empty, as the real server's local artifact repository
+    // answers (`LocalArtifactRepository.list_artifacts`); MLflow 2.x clients rely on it for files.
+    if (info === null || !info.isDirectory()) return send(reply, {});
     return send(reply, { files: await listDirectory(target, '') });
   });
 
