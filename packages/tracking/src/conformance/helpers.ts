@@ -11,6 +11,7 @@ export interface StoreHarness {
   readonly store: TrackingStore;
 }
 
+/** Registers beforeEach/afterEach hooks that open a fresh store for each test and close it after. */
 export function useStore(makeStore: MakeStore): StoreHarness {
   let current: TrackingStore | undefined;
   beforeEach(async () => {
