@@ -1,6 +1,9 @@
 // Python's str() and repr() of the values @mlproject/spec produces from YAML (see its values.ts):
 // string, boolean, null, number (int), bigint (int), PyFloat, PyTimestamp, arrays and Maps.
 import type { PyFloat, PyTimestamp } from '@mlproject/spec';
+import { strRepr } from '@mlproject/spec';
+
+export { strRepr };
 
 // The brand @mlproject/spec puts on PyFloat / PyTimestamp. Symbol.for returns the same symbol in
 // every module, so this package recognises them without importing spec at runtime.
@@ -90,24 +93,6 @@ export function floatRepr(x: number): string {
   if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
   if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}.0`;
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-
-/** Python's `repr()` of a str: single quotes unless the text has `'` and no `"`; escapes as Python does. */
-export function strRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) {
-      const hex = cp.toString(16);
-      out += cp < 0x100 ? `\\x${hex.padStart(2, '0')}` : cp < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
-    } else out += ch;
-  }
-  return out + quote;
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

@@ -1,5 +1,5 @@
-// @mlproject/spec repeats shlex.quote and Python str repr internally (it cannot depend on this
-// package); these tests keep the two copies in agreement.
+// The `.py` / `.sh` fallback commands and the entry-point error that @mlproject/spec builds must
+// quote and repr names exactly as the command rendering of this package does.
 import { describe, expect, it } from 'vitest';
 import { SpecError, getEntryPoint, parseProject } from '../../spec/src/index.js';
 import { pythonRepr, shellQuote } from '../src/index.js';

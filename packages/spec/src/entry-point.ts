@@ -1,5 +1,6 @@
 import { SpecError } from './errors.js';
 import type { EntryPoint, Project } from './types.js';
+import { shellQuote, strRepr } from './python-text.js';
 
 /**
  * Find the entry point to run: a declared entry point of exactly that name, else a script named by
@@ -20,10 +21,10 @@ export function getEntryPoint(project: Project, name: string): EntryPoint {
   const declared = project.entryPoints.find((ep) => ep.name === name);
   if (declared) return declared;
   const ext = splitext(name);
-  if (ext === '.py') return { name, parameters: [], command: `python ${shlexQuote(name)}` };
-  if (ext === '.sh') return { name, parameters: [], command: `bash ${shlexQuote(name)}` };
-  if (ext === '.R') return { name, parameters: [], command: `Rscript -e "mlflow::mlflow_source('${shlexQuote(name)}')" --args` };
-  const names = `[${project.entryPoints.map((ep) => pythonStrRepr(ep.name)).join(', ')}]`;
+  if (ext === '.py') return { name, parameters: [], command: `python ${shellQuote(name)}` };
+  if (ext === '.sh') return { name, parameters: [], command: `bash ${shellQuote(name)}` };
+  if (ext === '.R') return { name, parameters: [], command: `Rscript -e "mlflow::mlflow_source('${shellQuote(name)}')" --args` };
+  const names = `[${project.entryPoints.map((ep) => strRepr(ep.name)).join(', ')}]`;
   throw new SpecError(
     'ERR_MLPROJECT_SPEC_ENTRY_POINT_NOT_FOUND',
     `Could not find ${name} among entry points ${names} or interpret ${name} as a runnable script. ` +
@@ -45,30 +46,4 @@ export function splitext(p: string): string {
   const dot = base.lastIndexOf('.');
   if (dot <= 0 || /^\.+$/.test(base.slice(0, dot + 1))) return '';
   return base.slice(dot);
-}
-
-// Python's shlex.quote. @mlproject/params exports the same function as `shellQuote` (and tests that
-// the two agree); it is repeated here because params depends on this package, not the reverse.
-function shlexQuote(s: string): string {
-  if (s === '') return "''";
-  if (!/[^\w@%+=:,./-]/.test(s)) return s;
-  return `'${s.replace(/'/g, `'"'"'`)}'`;
-}
-
-// Python's repr() of a str, for the entry point list in MLflow's message.
-function pythonStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) {
-      const hex = cp.toString(16);
-      out += cp < 0x100 ? `\\x${hex.padStart(2, '0')}` : cp < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
-    } else out += ch;
-  }
-  return out + quote;
 }

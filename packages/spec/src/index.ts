@@ -6,3 +6,4 @@ export { parseProject, type ParseProjectOptions } from './project.js';
 export { getEntryPoint } from './entry-point.js';
 export { parsePythonEnv, readPythonEnv } from './python-env.js';
 export { findProjectFile, loadProject, readText } from './read.js';
+export { shellQuote, strRepr } from './python-text.js';
