@@ -119,7 +119,7 @@ function checkOwner(db: Database.Database, path: string): number {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
   if (tables.includes('alembic_version')) {
     throw refuse(path, 'it is an MLflow tracking database (it has an alembic_version table)',
-      'Serve it with `mlflow server --backend-store-uri sqlite:///...` and pass --tracking-uri http://..., or use a new file.');
+      'mlproject cannot read or write MLflow databases; point the tracking URI at a new file.');
   }
   const version = db.pragma('user_version', { simple: true }) as number;
   const appId = db.pragma('application_id', { simple: true }) as number;
@@ -148,7 +148,9 @@ export function openDatabase(path: string, defaultArtifactRoot: string, now: () 
   }
   try {
     db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
+    // Refuse a foreign file before anything below writes to it (even journal_mode changes its header).
+    checkOwner(db, path);
+    setWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.transaction(() => {
@@ -165,7 +167,32 @@ export function openDatabase(path: string, defaultArtifactRoot: string, now: () 
     }).immediate();
   } catch (error) {
     db.close();
-    throw error;
+    throw asTrackingError(error, path);
   }
   return db;
+}
+
+/**
+ * Switches to WAL. SQLite does not call the busy handler for this switch, so when several processes
+ * open a new file at once it can fail with SQLITE_BUSY: retry for up to 10 s.
+ */
+function setWal(db: Database.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 200) throw error;
+      Atomics.wait(pause, 0, 0, 50);
+    }
+  }
+}
+
+/** A damaged or unreadable file is the user's to fix: say which file and what SQLite said. */
+function asTrackingError(error: unknown, path: string): unknown {
+  const code = (error as { code?: string }).code;
+  if (error instanceof TrackingError || typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
+  return new TrackingError('INVALID_PARAMETER_VALUE',
+    `Cannot use tracking store '${path}': ${(error as Error).message} (${code})`, { cause: error });
 }

@@ -64,12 +64,17 @@ describe('SqliteStore specifics', () => {
     const raw = new Database(mlflowDb);
     raw.exec("CREATE TABLE alembic_version (version_num TEXT); INSERT INTO alembic_version VALUES ('abc'); CREATE TABLE experiments (x)");
     raw.close();
+    const before = readFileSync(mlflowDb);
     expect(() => openSqliteStore(mlflowDb)).toThrow(/MLflow tracking database .*alembic_version/);
+    // Refused means untouched: not even the journal mode byte of the header changes.
+    expect(readFileSync(mlflowDb).equals(before)).toBe(true);
     const other = join(dir, 'other.db');
     const rawOther = new Database(other);
     rawOther.exec('CREATE TABLE inventory (item TEXT)');
     rawOther.close();
+    const otherBefore = readFileSync(other);
     expect(() => openSqliteStore(other)).toThrow(/another application/);
+    expect(readFileSync(other).equals(otherBefore)).toBe(true);
     const newer = join(dir, 'newer.db');
     openSqliteStore(newer).db.close();
     const rawNewer = new Database(newer);
@@ -98,5 +103,21 @@ describe('SqliteStore specifics', () => {
     expect((await b.getMetricHistory(id, 'child')).items).toHaveLength(200);
     expect((await b.getMetricHistory(id, 'parent')).items).toHaveLength(200);
     expect((await a.getRun(id)).data.tags).toContainEqual({ key: 'from', value: 'b' });
+  });
+
+  it('lets several processes create the same new store file at the same moment', async () => {
+    const storeModule = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    for (let round = 0; round < 3; round += 1) {
+      const path = join(dir, `new-${round}.db`);
+      const script = `
+        const { openSqliteStore } = await import(${JSON.stringify(storeModule)});
+        const s = openSqliteStore(${JSON.stringify(path)});
+        await s.createRun({ experimentId: '0', userId: 'u', startTime: 1, tags: [] });
+        await s.close();`;
+      const children = Array.from({ length: 6 }, () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]));
+      await Promise.all(children);
+      const store = track(openSqliteStore(path));
+      expect((await store.searchRuns({ experimentIds: ['0'] })).items).toHaveLength(6);
+    }
   });
 });
