@@ -16,7 +16,32 @@ export function isExpected(error: unknown): error is ExpectedError {
 export function formatError(error: unknown): string {
   if (!isExpected(error)) return error instanceof Error ? (error.stack ?? String(error)) : String(error);
   const lines = [`mlproject: error: ${error.message.split('\n')[0]}`];
-  if (error.logFile) lines.push(`  full log: ${error.logFile}`);
+  if (error.logFile && !error.hint?.includes(error.logFile)) lines.push(`  full log: ${error.logFile}`);
   if (error.hint) lines.push(`  hint: ${error.hint}`);
   return lines.join('\n');
+}
+
+/** Errors in how the command was written, as click's UsageError in `mlflow run`: exit code 2. */
+const USAGE_CODES = new Set([
+  'ERR_MLPROJECT_PARAMS_INVALID_FORMAT',
+  'ERR_MLPROJECT_PARAMS_REPEATED',
+  'ERR_MLPROJECT_RUN_USAGE',
+]);
+
+/** 2 for a usage error, 1 for any other expected error, 70 (EX_SOFTWARE) for a bug. */
+export function exitCodeForError(error: unknown): number {
+  if (!isExpected(error)) return 70;
+  return USAGE_CODES.has(error.code) ? 2 : 1;
+}
+
+/**
+ * Node's own errors for files and processes (ENOENT, EISDIR, EACCES, ...) that reach the CLI are
+ * about the user's files or machine, not bugs: report them in one line too.
+ */
+export function asExpected(error: unknown): unknown {
+  const e = error as { code?: unknown; syscall?: unknown; message?: unknown };
+  if (error instanceof Error && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string') {
+    return Object.assign(new Error(error.message), { code: `ERR_MLPROJECT_SYSTEM_${e.code}` });
+  }
+  return error;
 }

@@ -41,15 +41,16 @@ export function formatRunDetails(details: RunDetails): string {
   sections.push(table([], [
     ['run ID', run.info.runId], ['name', run.info.runName], ['experiment ID', run.info.experimentId],
     ['status', run.info.status], ['start time', time(run.info.startTime)], ['end time', time(run.info.endTime)],
-    ['duration', duration(run)], ['artifact URI', run.info.artifactUri],
+    ['duration', duration(run)], ['artifact URI', run.info.artifactUri], ['artifact dir', details.artifactDir],
   ]));
   sections.push(table(['PARAM', 'VALUE'], run.data.params.map((p) => [p.key, p.value])));
   sections.push(table(['METRIC', 'VALUE', 'STEP'], run.data.metrics.map((m) => [m.key, String(m.value), String(m.step)])));
   sections.push(table(['TAG', 'VALUE'], run.data.tags.map((t) => [t.key, t.value])));
   const files: string[][] = details.artifacts.map((f) => [f.path, String(f.size)]);
-  for (const { model, files: modelFiles } of details.models) {
-    for (const f of modelFiles) files.push([`models/${model.name} (${model.modelId})/${f.path}`, String(f.size)]);
+  sections.push(files.length === 0 ? 'No run artifacts.' : table(['ARTIFACT', 'BYTES'], files));
+  for (const { model, dir, files: modelFiles } of details.models) {
+    sections.push(`model ${model.name} (${model.modelId}, ${model.status}) in ${dir}\n`
+      + table(['FILE', 'BYTES'], modelFiles.map((f) => [f.path, String(f.size)])));
   }
-  sections.push(files.length === 0 ? 'No artifacts.' : table(['ARTIFACT', 'BYTES'], files));
   return sections.join('\n\n');
 }

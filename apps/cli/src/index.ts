@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
-import { formatError, isExpected } from './errors.js';
+import { asExpected, exitCodeForError, formatError } from './errors.js';
 
 /**
  * Runs the `mlproject` command line with `argv` (without `node` and the script) and returns the
@@ -19,7 +19,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('Run MLflow projects reproducibly, and record every run')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`mlproject: ${s}`),
+    });
   registerRun(program, io);
   registerRuns(program, io);
   try {
@@ -27,7 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`${formatError(error)}\n`);
-    return isExpected(error) ? 1 : 70;
+    const reported = asExpected(error);
+    process.stderr.write(`${formatError(reported)}\n`);
+    return exitCodeForError(reported);
   }
 }

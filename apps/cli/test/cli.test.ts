@@ -22,6 +22,8 @@ describe('error formatting', () => {
     expect(exitCodeOf({ ...base, exitCode: null, signal: 'SIGINT' })).toBe(130);
     expect(exitCodeOf({ ...base, exitCode: null, signal: 'SIGKILL' })).toBe(137);
     expect(exitCodeOf({ ...base, exitCode: 3, signal: null })).toBe(3);
+    expect(exitCodeOf({ ...base, exitCode: null, signal: 'SIGSEGV' })).toBe(139);
+    expect(exitCodeOf({ ...base, exitCode: null, signal: 'SIGABRT' })).toBe(134);
   });
 });
 
@@ -40,16 +42,48 @@ describe('mlproject binary (local env manager)', () => {
 
   it('rejects a malformed -P with MLflow\'s message and a repeated one', async () => {
     const bad = await mlproject(['run', project, '-P', 'oops'], { cwd });
-    expect(bad.exitCode).toBe(1);
+    expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain("Invalid format for -P parameter: 'oops'. Use -P name=value.");
     const repeated = await mlproject(['run', project, '-P', 'a=1', '--param', 'a=2'], { cwd });
     expect(repeated.stderr).toContain("Repeated parameter: 'a'");
+    expect(repeated.exitCode).toBe(2);
   });
 
-  it('exits 2 on a usage error and 1 with one line for an unknown run', async () => {
-    expect((await mlproject(['run'], { cwd })).exitCode).toBe(2);
+  it('exits 2 on a usage error and 1 with one line (and a hint) for an unknown run', async () => {
+    const usage = await mlproject(['run'], { cwd });
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toMatch(/^mlproject: error: missing required argument 'uri'/);
     const unknown = await mlproject(['runs', 'show', '0123456789abcdef0123456789abcdef'], { cwd });
     expect(unknown.exitCode).toBe(1);
-    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toMatch(/^mlproject: error: Run '0123456789abcdef0123456789abcdef' not found in sqlite:\/\/\/.*mlproject\.db\n  hint: /);
+  });
+
+  it('never creates a store from a read-only command, and names the missing one', async () => {
+    const empty = tempDir('empty');
+    const listed = await mlproject(['runs', 'list'], { cwd: empty });
+    expect(listed.exitCode).toBe(1);
+    expect(listed.stderr).toMatch(/^mlproject: error: No tracking store at .*mlproject\.db/);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(empty, 'mlproject.db'))).toBe(false);
+  });
+
+  it('refuses tracking URIs it cannot store to in one line: a directory, an http server, a bare word', async () => {
+    for (const uri of [cwd, 'http://localhost:5000', 'databricks', 'sqlite://x.db']) {
+      const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'a=1', '--tracking-uri', uri], { cwd });
+      expect(result.exitCode, uri).toBe(1);
+      expect(result.stderr, uri).toMatch(/^mlproject: error: Tracking URI '.*' .*\n  hint: /);
+      expect(result.stderr, uri).not.toMatch(/\n\s+at /);
+    }
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(cwd, 'databricks'))).toBe(false);
+  });
+
+  it('exits 128 + n for a child killed by signal n, FAILED for a crash', async () => {
+    const crash = path.join(cwd, 'crash');
+    mkdirSync(crash);
+    writeFileSync(path.join(crash, 'MLproject'), 'entry_points:\n  main:\n    command: "kill -SEGV $$"\n');
+    const result = await mlproject(['run', crash, '--env-manager', 'local'], { cwd });
+    expect(result.exitCode).toBe(139);
+    expect(result.stdout).toContain('Status: FAILED');
   });
 });

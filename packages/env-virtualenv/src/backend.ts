@@ -88,7 +88,7 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
     prefix,
     async (dir) => {
       log(`building a virtualenv for Python ${interpreter.version} (${interpreter.executable}); log: ${logFile}`);
-      const ctx = { logFile, env: toolEnv(base) };
+      const ctx = { logFile, env: toolEnv(base), signal: request.signal };
       await note(ctx, `mlproject ${manager} build of ${dir} for ${request.projectDir}`);
       const tool = await resolveTool({ mode, cacheDir: request.cacheDir, python: interpreter, uvVersion: options.uvVersion ?? UV_VERSION, ctx, log });
       await buildVenv(dir, { tool, interpreter, buildDependencies: declaration.buildDependencies, dependencies: declaration.dependencies, projectDir: request.projectDir, ctx, log });
@@ -98,7 +98,7 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
   );
 
   const durationMs = performance.now() - started;
-  log(`${result.reused ? 'reusing' : 'built'} ${prefix} in ${(durationMs / 1000).toFixed(1)} s`);
+  log(`${result.reused ? 'reused' : 'built'} environment ${prefix} in ${(durationMs / 1000).toFixed(1)} s`);
   const lockFile = result.marker.extra['lockFile'];
   return {
     manager,

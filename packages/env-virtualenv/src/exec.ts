@@ -9,6 +9,8 @@ export interface StepContext {
   logFile: string;
   /** The complete environment of each tool process (nothing else is inherited). */
   env: NodeJS.ProcessEnv;
+  /** Aborting it kills the running tool; the step then fails as interrupted. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface StepResult {
@@ -41,6 +43,7 @@ export async function runStep(ctx: StepContext, step: string, file: string, args
     stderr: ['pipe', target],
     all: true,
     reject: false,
+    ...(ctx.signal ? { cancelSignal: ctx.signal } : {}),
   });
   const durationMs = performance.now() - started;
   const spawnError = (result.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -53,6 +56,9 @@ export async function runStep(ctx: StepContext, step: string, file: string, args
   }
   const how = result.signal !== undefined ? `killed by ${result.signal}` : `exit code ${result.exitCode ?? '?'}`;
   await appendFile(ctx.logFile, `--- ${how}, ${Math.round(durationMs)} ms\n`);
+  if (ctx.signal?.aborted) {
+    throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `${step} was interrupted`, { logFile: ctx.logFile });
+  }
   if (result.failed) {
     const reason = lastMeaningfulLine(result.all ?? '');
     throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `${step} failed (${how})${reason === '' ? '' : `: ${reason}`}`, {

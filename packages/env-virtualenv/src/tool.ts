@@ -71,6 +71,7 @@ export async function resolveTool(request: ToolRequest): Promise<Tool> {
   try {
     return { kind: 'uv', executable: await provisionUv(request), version: request.uvVersion };
   } catch (error) {
+    if (request.ctx.signal?.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     await note(request.ctx, `uv is not on PATH and could not be provisioned: ${reason}`);
     if (request.mode === 'uv') {
@@ -95,7 +96,7 @@ async function provisionUv(request: ToolRequest): Promise<string> {
   const name = `uv-${request.uvVersion}`;
   const dir = path.join(request.cacheDir, 'tools', name);
   const executable = path.join(dir, 'bin', 'uv');
-  const ctx: StepContext = { logFile: buildLogPath(request.cacheDir, 'tools', name), env: request.ctx.env };
+  const ctx: StepContext = { logFile: buildLogPath(request.cacheDir, 'tools', name), env: request.ctx.env, signal: request.ctx.signal };
   const result = await buildOnce(
     dir,
     async (target) => {

@@ -86,7 +86,7 @@ function buildSuite(label: string, backend: EnvironmentBackend, expectedTool: Re
       timings.push(`${label}: warm reuse ${Math.round(again.durationMs)} ms (same process: interpreter probe memoized)`);
       expect(again).toMatchObject({ reused: true, manager: 'uv', prefix: first.prefix, key: first.key });
       expect(await logCount(f.cacheDir)).toBe(logsBefore);
-      expect(lines).toEqual([`reusing ${first.prefix} in ${(again.durationMs / 1000).toFixed(1)} s`]);
+      expect(lines).toEqual([`reused environment ${first.prefix} in ${(again.durationMs / 1000).toFixed(1)} s`]);
       expect(pythonIn(again, 'import six; print(six.__version__)')).toBe('1.16.0');
     });
 

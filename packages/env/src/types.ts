@@ -23,6 +23,8 @@ export interface PrepareRequest {
   cacheDir: string;
   /** One human-readable line per step (e.g. "installing 3 packages with uv"). */
   log?: (line: string) => void;
+  /** Aborting it stops the build: running tools are killed and prepare() rejects; nothing half-built is kept. */
+  signal?: AbortSignal;
   /**
    * The environment the backend's tools run in and look up executables (PATH, HOME, PYENV_ROOT) in;
    * default `process.env`. Not the child's environment: that is `PreparedEnvironment.childEnv(base)`.

@@ -30,6 +30,7 @@ export function chooseEnvManager(project: Project, requested: string | undefined
       throw new RunnerError(
         'ERR_MLPROJECT_RUN_BAD_OPTION',
         "python_env project cannot be executed using conda. Set `--env-manager` to 'virtualenv' or 'local' to execute this project.",
+        { hint: 'drop --env-manager conda: python_env.yaml projects are built with --env-manager virtualenv (the default)' },
       );
     }
     throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.env.file}: conda environments are not supported yet`, {

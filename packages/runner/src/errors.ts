@@ -2,8 +2,10 @@ export type RunnerErrorCode =
   | 'ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND'
   | 'ERR_MLPROJECT_RUN_UNSUPPORTED'
   | 'ERR_MLPROJECT_RUN_BAD_OPTION'
+  | 'ERR_MLPROJECT_RUN_USAGE'
   | 'ERR_MLPROJECT_RUN_TRACKING_URI'
-  | 'ERR_MLPROJECT_RUN_NOT_FOUND';
+  | 'ERR_MLPROJECT_RUN_NOT_FOUND'
+  | 'ERR_MLPROJECT_RUN_INTERRUPTED';
 
 /** An expected failure of the runner: one-line `message`, a `hint` saying what to do next. */
 export class RunnerError extends Error {

@@ -14,13 +14,17 @@ export interface SpawnRequest {
   onEnd: () => Promise<void>;
 }
 
+/** Signals that mean "stopped from outside" (Ctrl-C, kill, hang-up); any other signal is a crash. */
+const STOP_SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGKILL', 'SIGHUP', 'SIGQUIT']);
+
 /**
  * The final status from how the child ended, whatever the child wrote itself: exit 0 FINISHED,
- * a signal KILLED, any other exit FAILED. (MLflow keeps a status the child already set, see
+ * stopped by SIGINT/SIGTERM/SIGKILL/SIGHUP/SIGQUIT KILLED, any other exit or signal (a segfault,
+ * an abort) FAILED. (MLflow keeps a status the child already set, see
  * `mlflow/projects/__init__.py::_maybe_set_run_terminated`; we do not, so the record is honest.)
  */
 export function finalStatus(exitCode: number | null, signal: string | null): RunStatus {
-  if (signal !== null) return 'KILLED';
+  if (signal !== null) return STOP_SIGNALS.has(signal) ? 'KILLED' : 'FAILED';
   return exitCode === 0 ? 'FINISHED' : 'FAILED';
 }
 
@@ -54,9 +58,9 @@ export function spawnRun(request: SpawnRequest): SubmittedRun {
     command: request.command,
     wait: () => outcome,
     getStatus: () => status,
-    cancel: async () => {
+    cancel: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (status !== 'RUNNING') return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       await outcome.catch(() => undefined);
     },
   };

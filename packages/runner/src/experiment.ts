@@ -5,7 +5,7 @@ import { RunnerError } from './errors.js';
  * Resolves the experiment a run goes to, as `mlflow/projects/__init__.py::_resolve_experiment_id`:
  * an ID is checked to exist, a name is looked up and created when missing, neither means
  * `MLFLOW_EXPERIMENT_ID`, then `MLFLOW_EXPERIMENT_NAME`, then the Default experiment "0".
- * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION when both are given or the experiment is deleted;
+ * @throws RunnerError ERR_MLPROJECT_RUN_USAGE when both are given, ERR_MLPROJECT_RUN_BAD_OPTION when the experiment is deleted;
  *   TrackingError RESOURCE_DOES_NOT_EXIST for an unknown ID.
  */
 export async function resolveExperimentId(
@@ -15,7 +15,9 @@ export async function resolveExperimentId(
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
   if (name !== undefined && id !== undefined) {
-    throw new RunnerError('ERR_MLPROJECT_RUN_BAD_OPTION', "Specify only one of 'experiment_name' or 'experiment_id'.");
+    throw new RunnerError('ERR_MLPROJECT_RUN_USAGE', "Specify only one of 'experiment_name' or 'experiment_id'.", {
+      hint: 'drop --experiment-name or --experiment-id (or MLFLOW_EXPERIMENT_NAME / MLFLOW_EXPERIMENT_ID)',
+    });
   }
   if (id !== undefined) return (await store.getExperiment(id)).experimentId;
   if (name !== undefined) return experimentIdByName(store, name);

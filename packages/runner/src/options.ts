@@ -23,6 +23,12 @@ export interface RunOptions {
   cacheDir?: string;
   /** Receives progress lines (the CLI prints them to stderr). */
   log?: (line: string) => void;
+  /**
+   * Aborting it stops the run: before the command starts, the run ends KILLED and `run()` throws
+   * ERR_MLPROJECT_RUN_INTERRUPTED; afterwards the child gets the signal named by the abort reason
+   * (a string such as `SIGINT`; default SIGTERM) and the run ends KILLED.
+   */
+  signal?: AbortSignal;
 }
 
 /** How a run ended. */
@@ -48,6 +54,6 @@ export interface SubmittedRun {
   wait(): Promise<RunOutcome>;
   /** RUNNING until the child exits, then the final status. */
   getStatus(): RunStatus;
-  /** Sends SIGTERM to the child; the run ends KILLED. No-op once it has ended. */
-  cancel(): Promise<void>;
+  /** Sends `signal` (default SIGTERM) to the child and waits for it; the run ends KILLED. No-op once it has ended. */
+  cancel(signal?: NodeJS.Signals): Promise<void>;
 }

@@ -21,13 +21,13 @@ function currentUser(env: NodeJS.ProcessEnv): string {
 
 function projectDir(uri: string, cwd: string): string {
   const dir = path.resolve(cwd, uri.replace(/^file:\/\//, ''));
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) {
+    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', `Project URI ${dir} is a file, not a directory`, {
+      hint: `pass the directory that holds the MLproject file (to run a single script: mlproject run ${path.dirname(dir)} -e ${path.basename(dir)})`,
+    });
   }
-  if (!isDir) {
+  if (!stat) {
     const remote = /^(https?|ssh|git):\/\/|^git@/.test(uri);
     throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', remote
       ? `Project URI ${uri}: git projects are not supported yet`
@@ -73,28 +73,49 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
 
     let childEnv: NodeJS.ProcessEnv;
     try {
-      const prepared = await backend.prepare({ declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env), log }, manager);
-      log(`=== Environment ${prepared.prefix ?? '(local)'} ${prepared.reused ? 'reused' : 'built'} in ${(prepared.durationMs / 1000).toFixed(1)} s ===`);
+      const prepared = await backend.prepare({
+        declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env), log,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }, manager);
       childEnv = prepared.childEnv(env);
     } catch (error) {
-      await store.updateRun(runId, { status: 'FAILED', endTime: Date.now() });
-      throw error;
+      // A Ctrl-C reaches the install tool too; the run was stopped, not broken.
+      await store.updateRun(runId, { status: options.signal?.aborted ? 'KILLED' : 'FAILED', endTime: Date.now() });
+      throw options.signal?.aborted ? interrupted(runId, error) : error;
+    }
+    if (options.signal?.aborted) {
+      await store.updateRun(runId, { status: 'KILLED', endTime: Date.now() });
+      throw interrupted(runId);
     }
 
     const server = await createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
     log(`=== Running command '${command}' in run with ID '${runId}' === `);
-    return spawnRun({
+    const submitted = spawnRun({
       runId, experimentId, command, cwd: dir, store,
-      env: { ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server.url, MLFLOW_EXPERIMENT_ID: experimentId },
+      env: {
+        // The mlflow client would print links to our per-run server, which is gone once the run ends.
+        MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT: 'true',
+        ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server.url, MLFLOW_EXPERIMENT_ID: experimentId,
+      },
       onEnd: async () => {
         await server.close();
         await store.close();
       },
     });
+    options.signal?.addEventListener('abort', () => {
+      const reason: unknown = options.signal?.reason;
+      void submitted.cancel(typeof reason === 'string' && reason.startsWith('SIG') ? (reason as NodeJS.Signals) : 'SIGTERM');
+    }, { once: true });
+    return submitted;
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+function interrupted(runId: string, cause?: unknown): RunnerError {
+  return new RunnerError('ERR_MLPROJECT_RUN_INTERRUPTED', `Interrupted before the command started; run ${runId} ended KILLED`,
+    cause === undefined ? {} : { cause });
 }
 
 async function createRun(

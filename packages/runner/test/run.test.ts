@@ -89,6 +89,7 @@ describe('finalStatus', () => {
     expect(finalStatus(0, null)).toBe('FINISHED');
     expect(finalStatus(3, null)).toBe('FAILED');
     expect(finalStatus(null, 'SIGTERM')).toBe('KILLED');
+    expect(finalStatus(null, 'SIGSEGV')).toBe('FAILED');
   });
 });
 
@@ -112,5 +113,22 @@ describe('localProvenance', () => {
   it('gives the plain directory and no git tags outside a repo', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mlproject-nogit-'));
     expect(await localProvenance(dir)).toEqual({ sourceName: dir, gitCommit: null, gitRepoUrl: null });
+  });
+});
+
+describe('run() interrupted before the command starts', () => {
+  it('ends the run KILLED and throws ERR_MLPROJECT_RUN_INTERRUPTED', async () => {
+    const dir = project({ MLproject: 'entry_points:\n  main:\n    command: "touch started"\n' });
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mlproject-cwd-'));
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    await expect(run({ uri: dir, envManager: 'local', cwd, signal: controller.signal, env: { PATH: process.env['PATH'] ?? '' } }))
+      .rejects.toMatchObject({ code: 'ERR_MLPROJECT_RUN_INTERRUPTED' });
+    const store = openSqliteStore(path.join(cwd, 'mlproject.db'));
+    const runs = (await store.searchRuns({ experimentIds: ['0'] })).items;
+    await store.close();
+    expect(runs.map((r) => r.info.status)).toEqual(['KILLED']);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(dir, 'started'))).toBe(false);
   });
 });

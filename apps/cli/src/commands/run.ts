@@ -1,6 +1,8 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { parseParamArgs } from '@mlproject/params';
 import { run, type RunOutcome } from '@mlproject/runner';
+import { formatError } from '../errors.js';
 
 export interface RunFlags {
   entryPoint: string;
@@ -11,11 +13,14 @@ export interface RunFlags {
   trackingUri?: string;
 }
 
+/** 128 + the signal's number, as shells report a process killed by a signal. */
+export function signalExitCode(signal: string): number {
+  return 128 + (os.constants.signals[signal as NodeJS.Signals] ?? os.constants.signals.SIGTERM);
+}
+
 /** Exit code for a finished child: its own code, or 128 + the signal number. */
 export function exitCodeOf(outcome: RunOutcome): number {
-  if (outcome.exitCode !== null) return outcome.exitCode;
-  const signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
-  return 128 + (signals[outcome.signal ?? ''] ?? 15);
+  return outcome.exitCode ?? signalExitCode(outcome.signal ?? 'SIGTERM');
 }
 
 /** `mlproject run URI ...`, the flags of `mlflow run` (`mlflow/cli/__init__.py::run`). */
@@ -39,26 +44,50 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('--run-name <name>', 'name of the run')
     .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
     .action(async (uri: string, flags: RunFlags) => {
-      const submitted = await run({
-        uri,
-        entryPoint: flags.entryPoint,
-        params: parseParamArgs(paramArgs),
-        ...(flags.envManager === undefined ? {} : { envManager: flags.envManager }),
-        ...(flags.experimentName === undefined ? {} : { experimentName: flags.experimentName }),
-        ...(flags.experimentId === undefined ? {} : { experimentId: flags.experimentId }),
-        ...(flags.runName === undefined ? {} : { runName: flags.runName }),
-        ...(flags.trackingUri === undefined ? {} : { trackingUri: flags.trackingUri }),
-        log: io.err,
-      });
-      // The child shares our terminal: Ctrl-C reaches it directly; we stay alive to record how it ended.
-      const ignore = (): void => {};
-      process.on('SIGINT', ignore);
-      process.on('SIGTERM', () => void submitted.cancel());
-      const outcome = await submitted.wait();
-      process.off('SIGINT', ignore);
-      const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);
-      io.out([`Run ID: ${outcome.runId}`, `Status: ${outcome.status}`, ...(metrics.length ? ['Metrics:', ...metrics] : [])].join('\n'));
-      if (outcome.status !== 'FINISHED') io.err(`=== Run (ID '${outcome.runId}') failed ===`);
-      io.setExitCode(exitCodeOf(outcome));
+      // Ctrl-C reaches the child (same terminal process group) and us: stay alive, stop the run,
+      // and record how it ended. A SIGINT/SIGTERM sent to us alone is forwarded to the child.
+      const controller = new AbortController();
+      const stop = (signal: NodeJS.Signals) => () => controller.abort(signal);
+      const onInt = stop('SIGINT');
+      const onTerm = stop('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      try {
+        await runAndReport(uri, flags, paramArgs, controller.signal, io);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ERR_MLPROJECT_RUN_INTERRUPTED') throw error;
+        io.err(formatError(error));
+        io.setExitCode(signalExitCode(String(controller.signal.reason)));
+      } finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      }
     });
+}
+
+async function runAndReport(
+  uri: string,
+  flags: RunFlags,
+  paramArgs: string[],
+  signal: AbortSignal,
+  io: { out: (s: string) => void; err: (s: string) => void; setExitCode: (n: number) => void },
+): Promise<void> {
+  const submitted = await run({
+    uri,
+    entryPoint: flags.entryPoint,
+    params: parseParamArgs(paramArgs),
+    ...(flags.envManager === undefined ? {} : { envManager: flags.envManager }),
+    ...(flags.experimentName === undefined ? {} : { experimentName: flags.experimentName }),
+    ...(flags.experimentId === undefined ? {} : { experimentId: flags.experimentId }),
+    ...(flags.runName === undefined ? {} : { runName: flags.runName }),
+    ...(flags.trackingUri === undefined ? {} : { trackingUri: flags.trackingUri }),
+    log: io.err,
+    signal,
+  });
+  const outcome = await submitted.wait();
+  const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);
+  io.out([`Run ID: ${outcome.runId}`, `Status: ${outcome.status}`, ...(metrics.length ? ['Metrics:', ...metrics] : [])].join('\n'));
+  if (outcome.status === 'FAILED') io.err(`=== Run (ID '${outcome.runId}') failed ===`);
+  if (outcome.status === 'KILLED') io.err(`=== Run (ID '${outcome.runId}') killed by ${outcome.signal} ===`);
+  io.setExitCode(exitCodeOf(outcome));
 }
