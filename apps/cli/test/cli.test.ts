@@ -87,3 +87,39 @@ describe('mlproject binary (local env manager)', () => {
     expect(result.stdout).toContain('Status: FAILED');
   });
 });
+
+describe('mlproject run --dry-run', () => {
+  it('prints the entry point, parameters and exact command, and touches nothing', async () => {
+    const cwd = tempDir('dry');
+    const project = path.join(cwd, 'proj');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'MLproject'), [
+      'entry_points:',
+      '  main:',
+      '    parameters:',
+      '      alpha: {type: float, default: 0.1}',
+      '      name: string',
+      '    command: "python train.py {alpha} {name}"',
+      '',
+    ].join('\n'));
+    writeFileSync(path.join(project, 'python_env.yaml'), 'python: "3.11"\ndependencies: [six]\n');
+    const cache = path.join(cwd, 'cache');
+    const result = await mlproject(['run', project, '--dry-run', '-P', 'name=a b', '-P', 'extra=1'], { cwd, env: { MLPROJECT_CACHE_DIR: cache } });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toContain(`Project:      ${project}`);
+    expect(result.stdout).toContain('Entry point:  main');
+    expect(result.stdout).toMatch(/Parameters: {3}alpha=0\.1\n {14}name='a b'\n {14}extra=1/);
+    expect(result.stdout).toContain('Env manager:  virtualenv (Python 3.11, 1 dependency lines)');
+    expect(result.stdout).toContain("Command:      python train.py 0.1 'a b' --extra 1");
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(cwd).sort()).toEqual(['proj']);
+    expect(readdirSync(project).sort()).toEqual(['MLproject', 'python_env.yaml']);
+  });
+
+  it('reports the same errors as a real run, before anything exists', async () => {
+    const cwd = tempDir('dry-err');
+    const result = await mlproject(['run', cwd, '--dry-run', '-e', 'nope'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^mlproject: error: .*Could not find nope among entry points \[\]/);
+  });
+});

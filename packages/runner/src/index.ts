@@ -1,4 +1,5 @@
 export { run } from './run.js';
+export { planRun, type RunPlan } from './plan.js';
 export type { RunOptions, RunOutcome, SubmittedRun } from './options.js';
 export { RunnerError, type RunnerErrorCode } from './errors.js';
 export { describeRun, type RunDetails } from './describe.js';

@@ -1,39 +1,19 @@
 import os from 'node:os';
-import path from 'node:path';
-import { statSync } from 'node:fs';
 import { defaultCacheDir } from '@mlproject/env';
-import { computeCommand, paramsToLog } from '@mlproject/params';
-import { getEntryPoint, loadProject } from '@mlproject/spec';
 import type { Tag, TrackingStore } from '@mlproject/tracking';
 import { createTrackingServer } from '@mlproject/tracking-server';
-import { chooseEnvManager, defaultRegistry, pythonDeclaration } from './environment.js';
+import { defaultRegistry } from './environment.js';
 import { RunnerError } from './errors.js';
 import { resolveExperimentId } from './experiment.js';
 import { spawnRun } from './exec.js';
 import type { RunOptions, SubmittedRun } from './options.js';
 import { localProvenance } from './provenance.js';
-import { openStore, resolveTrackingUri } from './tracking-uri.js';
+import { planRun } from './plan.js';
+import { openStore } from './tracking-uri.js';
 
 /** `getpass.getuser()`: LOGNAME, USER, LNAME, USERNAME, then the OS account name. */
 function currentUser(env: NodeJS.ProcessEnv): string {
   return env['LOGNAME'] || env['USER'] || env['LNAME'] || env['USERNAME'] || os.userInfo().username;
-}
-
-function projectDir(uri: string, cwd: string): string {
-  const dir = path.resolve(cwd, uri.replace(/^file:\/\//, ''));
-  const stat = statSync(dir, { throwIfNoEntry: false });
-  if (stat && !stat.isDirectory()) {
-    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', `Project URI ${dir} is a file, not a directory`, {
-      hint: `pass the directory that holds the MLproject file (to run a single script: mlproject run ${path.dirname(dir)} -e ${path.basename(dir)})`,
-    });
-  }
-  if (!stat) {
-    const remote = /^(https?|ssh|git):\/\/|^git@/.test(uri);
-    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', remote
-      ? `Project URI ${uri}: git projects are not supported yet`
-      : `Project directory ${dir} does not exist`, { hint: 'pass the path of a directory that holds an MLproject file' });
-  }
-  return dir;
 }
 
 /**
@@ -49,19 +29,10 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
-  const entryPointName = options.entryPoint ?? 'main';
-  const userParams = options.params ?? {};
-
-  const dir = projectDir(options.uri, cwd);
-  const project = await loadProject(dir);
-  const entryPoint = getEntryPoint(project, entryPointName);
-  const command = computeCommand(entryPoint, userParams, { cwd });
-  const params = paramsToLog(entryPoint, userParams);
-  const manager = chooseEnvManager(project, options.envManager);
+  const { dir, entryPointName, command, params, manager, declaration, trackingUri } = await planRun(options);
   const backend = defaultRegistry().get(manager);
-  const declaration = await pythonDeclaration(project);
 
-  const opened = openStore(resolveTrackingUri(options.trackingUri, env, cwd), cwd);
+  const opened = openStore(trackingUri, cwd);
   const { store } = opened;
   try {
     const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { parseParamArgs } from '@mlproject/params';
-import { run, type RunOutcome } from '@mlproject/runner';
+import { planRun, run, type RunOptions, type RunOutcome, type RunPlan } from '@mlproject/runner';
 import { formatError } from '../errors.js';
 
 export interface RunFlags {
@@ -11,6 +11,7 @@ export interface RunFlags {
   experimentId?: string;
   runName?: string;
   trackingUri?: string;
+  dryRun?: boolean;
 }
 
 /** 128 + the signal's number, as shells report a process killed by a signal. */
@@ -43,7 +44,12 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('--experiment-id <id>', 'ID of the experiment to log to')
     .option('--run-name <name>', 'name of the run')
     .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
+    .option('--dry-run', 'print the entry point, parameters and exact command that would run; touch nothing')
     .action(async (uri: string, flags: RunFlags) => {
+      if (flags.dryRun) {
+        io.out(formatPlan(await planRun(runOptions(uri, flags, paramArgs))));
+        return;
+      }
       // Ctrl-C reaches the child (same terminal process group) and us: stay alive, stop the run,
       // and record how it ended. A SIGINT/SIGTERM sent to us alone is forwarded to the child.
       const controller = new AbortController();
@@ -65,14 +71,8 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     });
 }
 
-async function runAndReport(
-  uri: string,
-  flags: RunFlags,
-  paramArgs: string[],
-  signal: AbortSignal,
-  io: { out: (s: string) => void; err: (s: string) => void; setExitCode: (n: number) => void },
-): Promise<void> {
-  const submitted = await run({
+function runOptions(uri: string, flags: RunFlags, paramArgs: string[]): RunOptions {
+  return {
     uri,
     entryPoint: flags.entryPoint,
     params: parseParamArgs(paramArgs),
@@ -81,9 +81,34 @@ async function runAndReport(
     ...(flags.experimentId === undefined ? {} : { experimentId: flags.experimentId }),
     ...(flags.runName === undefined ? {} : { runName: flags.runName }),
     ...(flags.trackingUri === undefined ? {} : { trackingUri: flags.trackingUri }),
-    log: io.err,
-    signal,
-  });
+  };
+}
+
+/** What `run --dry-run` prints: one field a line, parameters as MLflow logs them. */
+export function formatPlan(plan: RunPlan): string {
+  const label = (name: string) => `${name}:`.padEnd(14);
+  const params = plan.params.map((p) => `${p.key}=${p.value}`);
+  const env = plan.manager === 'local'
+    ? 'local (the current environment; nothing is installed)'
+    : `${plan.manager} (Python ${plan.declaration.python ?? 'of the current interpreter'}, ${plan.declaration.dependencies.length} dependency lines)`;
+  return [
+    `${label('Project')}${plan.dir}`,
+    `${label('Entry point')}${plan.entryPointName}`,
+    `${label('Parameters')}${params.length === 0 ? '(none)' : params.join(`\n${' '.repeat(14)}`)}`,
+    `${label('Env manager')}${env}`,
+    `${label('Tracking URI')}sqlite:///${plan.storeFile}`,
+    `${label('Command')}${plan.command}`,
+  ].join('\n');
+}
+
+async function runAndReport(
+  uri: string,
+  flags: RunFlags,
+  paramArgs: string[],
+  signal: AbortSignal,
+  io: { out: (s: string) => void; err: (s: string) => void; setExitCode: (n: number) => void },
+): Promise<void> {
+  const submitted = await run({ ...runOptions(uri, flags, paramArgs), log: io.err, signal });
   const outcome = await submitted.wait();
   const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);
   io.out([`Run ID: ${outcome.runId}`, `Status: ${outcome.status}`, ...(metrics.length ? ['Metrics:', ...metrics] : [])].join('\n'));

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { statSync } from 'node:fs';
+import type { EnvDeclaration } from '@mlproject/env';
+import { computeCommand, paramsToLog } from '@mlproject/params';
+import { getEntryPoint, loadProject, type Project } from '@mlproject/spec';
+import type { Param } from '@mlproject/tracking';
+import { chooseEnvManager, defaultRegistry, pythonDeclaration } from './environment.js';
+import { RunnerError } from './errors.js';
+import type { RunOptions } from './options.js';
+import { resolveTrackingUri, sqlitePathFromUri } from './tracking-uri.js';
+
+/** Everything `run()` decides before it touches the store, the environment cache or a process. */
+export interface RunPlan {
+  /** Absolute project directory. */
+  dir: string;
+  project: Project;
+  entryPointName: string;
+  /** The exact string given to `bash -c`, in `dir`. */
+  command: string;
+  /** The params the run records, in MLflow's order and quoted form. */
+  params: Param[];
+  /** `local`, `virtualenv` or `uv`. */
+  manager: string;
+  declaration: EnvDeclaration;
+  /** The tracking URI as chosen (option, MLFLOW_TRACKING_URI, or the default). */
+  trackingUri: string;
+  /** The SQLite file it names, absolute. */
+  storeFile: string;
+}
+
+function projectDir(uri: string, cwd: string): string {
+  const dir = path.resolve(cwd, uri.replace(/^file:\/\//, ''));
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) {
+    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', `Project URI ${dir} is a file, not a directory`, {
+      hint: `pass the directory that holds the MLproject file (to run a single script: mlproject run ${path.dirname(dir)} -e ${path.basename(dir)})`,
+    });
+  }
+  if (!stat) {
+    const remote = /^(https?|ssh|git):\/\/|^git@/.test(uri);
+    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', remote
+      ? `Project URI ${uri}: git projects are not supported yet`
+      : `Project directory ${dir} does not exist`, { hint: 'pass the path of a directory that holds an MLproject file' });
+  }
+  return dir;
+}
+
+/**
+ * Resolves a run without side effects (`mlproject run --dry-run`): the project and its entry point,
+ * the parameters (checked, as MLflow's `fetch_and_validate_project` does before a run exists), the
+ * command string, the env manager and the tracking store. Reads files; writes nothing.
+ * @throws SpecError, ParamsError, EnvError (unknown env manager), RunnerError (each with a stable `code`).
+ */
+export async function planRun(options: RunOptions): Promise<RunPlan> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const entryPointName = options.entryPoint ?? 'main';
+  const userParams = options.params ?? {};
+  const dir = projectDir(options.uri, cwd);
+  const project = await loadProject(dir);
+  const entryPoint = getEntryPoint(project, entryPointName);
+  const command = computeCommand(entryPoint, userParams, { cwd });
+  const params = paramsToLog(entryPoint, userParams);
+  const manager = chooseEnvManager(project, options.envManager);
+  defaultRegistry().get(manager);
+  const declaration = await pythonDeclaration(project);
+  const trackingUri = resolveTrackingUri(options.trackingUri, env, cwd);
+  return { dir, project, entryPointName, command, params, manager, declaration, trackingUri, storeFile: sqlitePathFromUri(trackingUri, cwd) };
+}
