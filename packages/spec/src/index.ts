@@ -1,9 +1,12 @@
-export type { EntryPoint, EnvSpec, Parameter, Project, PythonEnv } from './types.js';
+export type { CondaEnv, EntryPoint, EnvSpec, Parameter, Project, PythonEnv, SpecWarning, SpecWarningCode } from './types.js';
 export { SpecError, type SpecErrorCode, type SpecErrorOptions } from './errors.js';
 export { PYTHON_TYPE, PyFloat, PyTimestamp, type PyTimestampFields, describeValue, pyTruthy } from './values.js';
 export { parseYaml } from './yaml11.js';
-export { parseProject, type ParseProjectOptions } from './project.js';
+export { analyzeProject, parseProject, type ParseProjectOptions, type ProjectAnalysis } from './project.js';
 export { getEntryPoint } from './entry-point.js';
-export { parsePythonEnv, readPythonEnv } from './python-env.js';
+export { analyzePythonEnv, parsePythonEnv, readPythonEnv } from './python-env.js';
+export { analyzeCondaEnv, condaToPythonEnv, parseCondaEnv, readCondaEnv } from './conda-env.js';
+export { KNOWN_TYPES } from './warnings.js';
 export { findProjectFile, loadProject, readText } from './read.js';
+export { validateProject, type ProjectValidation } from './validate-project.js';
 export { shellQuote, strRepr } from './python-text.js';

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { SpecError } from './errors.js';
 import { readText } from './read.js';
 import type { PythonEnv } from './types.js';
-import { check, expected, mapping, orDefault } from './validate.js';
+import { collect, expected, mapping, orDefault } from './validate.js';
 import { PyFloat } from './values.js';
 import { parseYaml } from './yaml11.js';
 
@@ -46,10 +46,26 @@ const PythonEnvSpec = mapping(
  * is `[]`. Where MLflow raises a raw TypeError (empty file, unknown key) this throws a SpecError.
  *
  * @param file - absolute path of the file, used in error messages
- * @throws {@link SpecError} `ERR_MLPROJECT_SPEC_YAML` or `ERR_MLPROJECT_SPEC_INVALID`
+ * @throws {@link SpecError} the first problem: `ERR_MLPROJECT_SPEC_YAML` or `ERR_MLPROJECT_SPEC_INVALID`
  */
 export function parsePythonEnv(text: string, file: string): PythonEnv {
-  const raw = parseYaml(text, file);
+  const { env, errors } = analyzePythonEnv(text, file);
+  if (errors[0] !== undefined) throw errors[0];
+  return env!;
+}
+
+/**
+ * Like {@link parsePythonEnv}, but returns every problem (e.g. each unknown key) instead of throwing
+ * the first; `env` is null when there is any.
+ */
+export function analyzePythonEnv(text: string, file: string): { env: PythonEnv | null; errors: SpecError[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, file);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    return { env: null, errors: [error] };
+  }
   const hint = (keyPath: string | null): string =>
     raw instanceof Map && (raw.has('channels') || raw.has('name'))
       ? 'This looks like a conda environment file: point conda_env (not python_env) at it.'
@@ -57,13 +73,16 @@ export function parsePythonEnv(text: string, file: string): PythonEnv {
         ? 'Write the version as a quoted string, e.g. python: "3.10".'
         : 'A python_env file has only python (a quoted version), build_dependencies and dependencies (lists of pip requirements).';
   if (raw === null) {
-    throw new SpecError('ERR_MLPROJECT_SPEC_INVALID', 'expected a mapping with python, build_dependencies and dependencies, found an empty file', {
+    const error = new SpecError('ERR_MLPROJECT_SPEC_INVALID', 'expected a mapping with python, build_dependencies and dependencies, found an empty file', {
       file,
       hint: hint(null),
     });
+    return { env: null, errors: [error] };
   }
-  const env = check(PythonEnvSpec, raw, { file, hint });
-  return { python: env.python, buildDependencies: env.build_dependencies, dependencies: env.dependencies };
+  const result = collect(PythonEnvSpec, raw, { file, hint });
+  if (!result.ok) return { env: null, errors: result.errors };
+  const env = result.output;
+  return { env: { python: env.python, buildDependencies: env.build_dependencies, dependencies: env.dependencies }, errors: [] };
 }
 
 /**

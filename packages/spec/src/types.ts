@@ -40,6 +40,38 @@ export interface Project {
   /** Declared entry points in file order. */
   entryPoints: EntryPoint[];
   env: EnvSpec;
+  /**
+   * Non-fatal problems MLflow silently accepts (typo keys, unknown type names, unknown keys), in file
+   * order. Empty when the file is clean or there is no MLproject.
+   */
+  warnings: SpecWarning[];
+}
+
+/** Stable codes of {@link SpecWarning}; the CLI and tests match on these, never on message text. */
+export type SpecWarningCode =
+  /** A key MLflow ignores: unknown at the top level, in an entry point, a parameter spec or docker_env. */
+  | 'WARN_MLPROJECT_SPEC_UNKNOWN_KEY'
+  /** A parameter type other than string, float, int, path and uri; MLflow treats it as string. */
+  | 'WARN_MLPROJECT_SPEC_UNKNOWN_TYPE'
+  /** A conda.yaml entry that a virtualenv / uv build (MLflow's conversion) drops or refuses. */
+  | 'WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV';
+
+/**
+ * A non-fatal problem in a spec file: MLflow accepts it, but it is almost certainly a mistake.
+ * `message` is one line, `<file>: <keyPath>: <detail>`, like {@link SpecError}'s.
+ */
+export interface SpecWarning {
+  code: SpecWarningCode;
+  /** Absolute path of the file the warning is about. */
+  file: string;
+  /** Dotted key path inside the file, e.g. `entry_points.train.parameters.alpha.defualt`, or null for the whole file. */
+  keyPath: string | null;
+  /** `<file>: <keyPath>: <detail>`, one line. */
+  message: string;
+  /** The message without the location. */
+  detail: string;
+  /** What the user should do, one sentence. */
+  hint?: string;
 }
 
 /**
@@ -51,4 +83,15 @@ export interface PythonEnv {
   python: string | null;
   buildDependencies: string[];
   dependencies: string[];
+}
+
+/**
+ * A `conda.yaml` as far as MLflow reads it (`mlflow/utils/environment.py`): `name`, `channels`, and
+ * `dependencies`, whose items are conda package specs (`python=3.10`, `numpy`) or one `{pip: [...]}`
+ * list of pip requirement lines.
+ */
+export interface CondaEnv {
+  name?: string;
+  channels: string[];
+  dependencies: (string | { pip: string[] })[];
 }

@@ -73,19 +73,38 @@ export function keyPathOf(issue: v.BaseIssue<unknown>, base: string | null): str
   return out === '' ? null : out;
 }
 
+/** Where a schema runs: the file, the key path of its input, and the hint for a failing key path. */
+export interface Where {
+  file: string | null;
+  base?: string | null;
+  hint: (keyPath: string | null) => string;
+}
+
+/**
+ * Run a schema and collect every issue as a SpecError (`abortEarly: false`: each entry point and
+ * parameter is checked even when an earlier one failed). `output` is set only when there is none.
+ */
+export function collect<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  where: Where,
+): { ok: true; output: v.InferOutput<S> } | { ok: false; errors: SpecError[] } {
+  const result = v.safeParse(schema, input, { abortEarly: false });
+  if (result.success) return { ok: true, output: result.output };
+  const errors = result.issues.map((issue) => {
+    const keyPath = keyPathOf(issue, where.base ?? null);
+    return new SpecError('ERR_MLPROJECT_SPEC_INVALID', issue.message, { file: where.file, keyPath, hint: where.hint(keyPath) });
+  });
+  return { ok: false, errors };
+}
+
 /**
  * Run a schema and return its output, or throw the first issue as a SpecError.
  *
  * @throws {@link SpecError} `ERR_MLPROJECT_SPEC_INVALID` with `keyPath` = `base` + the issue's path
  */
-export function check<S extends v.GenericSchema>(
-  schema: S,
-  input: unknown,
-  where: { file: string | null; base?: string | null; hint: (keyPath: string | null) => string },
-): v.InferOutput<S> {
-  const result = v.safeParse(schema, input, { abortEarly: true });
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const keyPath = keyPathOf(issue, where.base ?? null);
-  throw new SpecError('ERR_MLPROJECT_SPEC_INVALID', issue.message, { file: where.file, keyPath, hint: where.hint(keyPath) });
+export function check<S extends v.GenericSchema>(schema: S, input: unknown, where: Where): v.InferOutput<S> {
+  const result = collect(schema, input, where);
+  if (result.ok) return result.output;
+  throw result.errors[0]!;
 }

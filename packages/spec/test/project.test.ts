@@ -86,7 +86,7 @@ describe('parseProject: MLflow example project', () => {
   });
   it('treats empty text with no file as "no MLproject": no entry points, name null, bare env', () => {
     expect(parseProject('', { dir: DIR, file: null })).toEqual({
-      name: null, dir: DIR, file: null, entryPoints: [], env: { type: 'python_env', file: null },
+      name: null, dir: DIR, file: null, entryPoints: [], env: { type: 'python_env', file: null }, warnings: [],
     });
   });
 });

@@ -81,6 +81,7 @@ describe('loadProject', () => {
       name: 'demo', dir, file: path.join(dir, 'MLProject'),
       entryPoints: [{ name: 'main', parameters: [], command: 'python train.py' }],
       env: { type: 'python_env', file: path.join(dir, 'python_env.yaml') },
+      warnings: [],
     });
     await rm(path.join(dir, 'python_env.yaml'));
     expect((await loadProject(dir)).env).toEqual({ type: 'conda_env', file: path.join(dir, 'conda.yaml') });
@@ -89,7 +90,7 @@ describe('loadProject', () => {
   });
   it('loads a directory with no MLproject as MLflow does: no entry points, name null', async () => {
     await write('conda.yaml', 'name: x');
-    expect(await loadProject(dir)).toEqual({ name: null, dir, file: null, entryPoints: [], env: { type: 'conda_env', file: path.join(dir, 'conda.yaml') } });
+    expect(await loadProject(dir)).toEqual({ name: null, dir, file: null, entryPoints: [], env: { type: 'conda_env', file: path.join(dir, 'conda.yaml') }, warnings: [] });
   });
   it('checks that a declared env file exists', async () => {
     await write('MLproject', 'conda_env: envs/conda.yml');
