@@ -6,6 +6,8 @@ export type ParamsErrorCode =
   | 'ERR_MLPROJECT_PARAMS_REPEATED'
   /** Required parameters (no default) without a value. */
   | 'ERR_MLPROJECT_PARAMS_MISSING'
+  /** A `-P` value of an `int` or `float` parameter that Python's `int()` / `float()` would refuse. */
+  | 'ERR_MLPROJECT_PARAMS_INVALID_VALUE'
   /** A `uri` parameter whose value has no scheme. */
   | 'ERR_MLPROJECT_PARAMS_INVALID_URI'
   /** A `path` parameter whose local file or directory does not exist. */

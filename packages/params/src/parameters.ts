@@ -4,6 +4,7 @@ import type { EntryPoint, Parameter } from '@mlproject/spec';
 import { ParamsError } from './errors.js';
 import { pythonStr } from './python-str.js';
 import { shellQuote } from './shell.js';
+import { checkNumericValue } from './numeric.js';
 import { localPathOrNull, urlsplit } from './url.js';
 
 /** Options of {@link computeParameters}. */
@@ -31,13 +32,18 @@ export const EXTRA_PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /**
  * Compute the values that fill an entry point's command: for each declared parameter the user's value
  * if given (names are case-sensitive), else its default; every other user value is an "extra". Every
- * value becomes `shlex.quote(str(value))`. `uri` values must have a scheme; `path` values (with
- * `resolvePaths`) must name an existing local file or directory and become absolute against `cwd`.
+ * value becomes `shlex.quote(str(value))`. User values of `int` / `float` parameters must be numbers
+ * Python's `int()` / `float()` accept (defaults are not checked; the value is kept as typed). `uri`
+ * values must have a scheme; `path` values (with `resolvePaths`) must name an existing local file or
+ * directory and become absolute against `cwd`. Parameters are checked in declaration order, after
+ * the missing-parameter check, so `computeCommand` and `paramsToLog` both fail before a
+ * run would be created.
  *
  * Mirrors `mlflow/projects/_project_spec.py::EntryPoint.compute_parameters` and `Parameter.compute_value`.
  *
  * @throws {@link ParamsError} `ERR_MLPROJECT_PARAMS_MISSING` "No value given for missing parameters: 'a',
- *   'b'" (checked first, declaration order); `ERR_MLPROJECT_PARAMS_INVALID_URI` "Expected URI for
+ *   'b'" (checked first, declaration order); `ERR_MLPROJECT_PARAMS_INVALID_VALUE` for a user value of an
+ *   `int` / `float` parameter that is not a number (MLflow does not check); `ERR_MLPROJECT_PARAMS_INVALID_URI` "Expected URI for
  *   parameter X but got V"; `ERR_MLPROJECT_PARAMS_PATH_NOT_FOUND` "Got value V for parameter X, but no such
  *   file or directory was found."; `ERR_MLPROJECT_PARAMS_REMOTE_PATH_UNSUPPORTED` for a remote `path`
  *   value (MLflow downloads it; not supported yet); `ERR_MLPROJECT_PARAMS_INVALID_NAME` for an extra
@@ -58,6 +64,7 @@ export function computeParameters(
   }
   const declared = Object.create(null) as Record<string, string>;
   for (const p of entryPoint.parameters) {
+    if (given(p.name)) checkNumericValue(p.name, p.type, userParams[p.name] as string);
     const value = given(p.name) ? (userParams[p.name] as string) : pythonStr(p.default);
     declared[p.name] = shellQuote(computeValue(p, value, options));
   }

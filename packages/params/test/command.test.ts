@@ -63,7 +63,7 @@ describe('computeCommand (MLflow test_entry_point_compute_command)', () => {
 });
 
 describe('computeCommand: template errors instead of Python KeyError/ValueError', () => {
-  const ep = (command: string): EntryPoint => ({ name: 'main', command, parameters: [{ name: 'alpha', type: 'float', default: '0.5' }] });
+  const ep = (command: string): EntryPoint => ({ name: 'main', command, parameters: [{ name: 'alpha', type: 'string', default: '0.5' }] });
   it('names a field that is not a declared parameter, even if given with -P', () => {
     const e = fail(ep('python train.py --alpha {alpha} --beta {beta}'), { beta: '1' });
     expect(e.code).toBe('ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE');
