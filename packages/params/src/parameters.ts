@@ -26,7 +26,7 @@ export interface ComputedParameters {
   extra: Record<string, string>;
 }
 
-/** Names an extra parameter may have: it is passed on as `--<name>`, unquoted, as in MLflow. */
+/** Names an extra parameter may have: it is passed on as the flag `--<name>` (safe unquoted, so MLflow 3.17's `shlex.quote` of the name leaves it alone). */
 export const EXTRA_PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
@@ -47,7 +47,7 @@ export const EXTRA_PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  *   parameter X but got V"; `ERR_MLPROJECT_PARAMS_PATH_NOT_FOUND` "Got value V for parameter X, but no such
  *   file or directory was found."; `ERR_MLPROJECT_PARAMS_REMOTE_PATH_UNSUPPORTED` for a remote `path`
  *   value (MLflow downloads it; not supported yet); `ERR_MLPROJECT_PARAMS_INVALID_NAME` for an extra
- *   whose name does not match {@link EXTRA_PARAM_NAME} (MLflow passes any name through unquoted)
+ *   whose name does not match {@link EXTRA_PARAM_NAME} (MLflow 3.17 shell-quotes any name, e.g. `--'a b' 1`; older versions passed it unquoted)
  */
 export function computeParameters(
   entryPoint: EntryPoint,
