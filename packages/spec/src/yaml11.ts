@@ -44,7 +44,12 @@ export function parseYaml(text: string, file: string | null): unknown {
   const doc = docs[0]!;
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) throw yamlError(problem, file);
-  return doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });
+  try {
+    return doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });
+  } catch (error) {
+    // An undefined alias (`*a`), a merge of a non-mapping (`<<: 1`) or too many aliases fail only here.
+    throw new SpecError('ERR_MLPROJECT_SPEC_YAML', `invalid YAML: ${String((error as Error).message).split('\n')[0]}`, { file, hint: HINT, cause: error });
+  }
 }
 
 function yamlError(error: YAMLError, file: string | null): SpecError {

@@ -51,6 +51,10 @@ def define_cases(case, err, ep1):
          differs=CRASH.format("yaml ScannerError"), ours=err(YAML))
     case("YAML: leftover template token", "name: x\n<IMAGE_BLOCK>\nentry_points:\n  main:\n    command: echo\n", rule=r,
          differs=CRASH.format("yaml ScannerError"), ours=err(YAML))
+    case("YAML: undefined alias", "entry_points:\n  main:\n    command: *cmd\n", rule=r,
+         differs=CRASH.format("yaml ComposerError"), ours=err(YAML))
+    case("YAML: merge of a scalar", ep1("echo {a}", "a: {<<: 5, default: 1}"), rule=r,
+         differs=CRASH.format("yaml ConstructorError"), ours=err(YAML))
     case("CRLF line endings in a | block",
          "entry_points:\r\n  main:\r\n    command: |\r\n      python a.py \\\r\n        --x 1\r\n", ["extra=2"], rule=r)
     case("document start marker and comments",
