@@ -10,30 +10,54 @@ import { expected, mapping, mlflowMessage, namedMapping, orDefault } from './val
 const QUOTE_NAMES = '(a string; quote names such as yes, no, on, off or 1)';
 const PARAM_SPEC = 'a type name such as float, or a mapping such as {type: float, default: 0.1}';
 
+/** The mapping form of a parameter spec. `description` is documentation MLflow ignores (kept quiet, not warned about). */
+const ParameterMapping = mapping(
+  {
+    // MLflow: yaml_obj.get("type", "string"); an explicit `type: ~` behaves like "string" too.
+    type: v.pipe(
+      orDefault(v.string(expected('a type name such as string, float, int, path or uri')), 'string'),
+      v.metadata({
+        description: 'string (default), float, int, path (made absolute; must exist if local) or uri (must have a scheme). Any other name behaves like string.',
+        examples: ['string', 'float', 'int', 'path', 'uri'],
+      }),
+    ),
+    default: v.pipe(
+      v.unknown(),
+      v.transform((d) => (d === undefined ? null : d)),
+      v.description('The value when -P does not give one, rendered with Python str(). Without a default (or with null) the parameter is required.'),
+    ),
+    description: v.pipe(v.unknown(), v.description('Documentation only; MLflow ignores it.')),
+  },
+  PARAM_SPEC,
+);
+
 /** `name: type` or `name: {type: T, default: D}`; `type` defaults to "string", `default` to null (required). */
 const ParameterSpec = v.pipe(
   v.custom<string | Map<unknown, unknown>>((x) => typeof x === 'string' || x instanceof Map, expected(PARAM_SPEC)),
   v.transform((x) => (typeof x === 'string' ? new Map<unknown, unknown>([['type', x]]) : x)),
-  mapping(
-    {
-      // MLflow: yaml_obj.get("type", "string"); an explicit `type: ~` behaves like "string" too.
-      type: orDefault(v.string(expected('a type name such as string, float, int, path or uri')), 'string'),
-      default: v.pipe(
-        v.unknown(),
-        v.transform((d) => (d === undefined ? null : d)),
-      ),
-    },
-    PARAM_SPEC,
-  ),
+  ParameterMapping,
+  // For the JSON Schema generator (scripts/generate-schemas.mjs): the shapes the check above accepts.
+  v.metadata({
+    inputShapes: [v.pipe(v.string(), v.description('Shorthand `name: type`: a required parameter of that type.')), ParameterMapping],
+  }),
 );
 
 const EntryPointSpec = mapping(
   {
     parameters: v.optional(
-      namedMapping(ParameterSpec, 'a mapping of parameter names to their specs', `a parameter name ${QUOTE_NAMES}`),
+      v.pipe(
+        namedMapping(ParameterSpec, 'a mapping of parameter names to their specs', `a parameter name ${QUOTE_NAMES}`),
+        v.description('Parameters in declaration order; -P name=value sets one, others are appended as --name value.'),
+      ),
       () => new Map(),
     ),
-    command: v.string(expected('a command string, e.g. "python train.py --alpha {alpha}"')),
+    command: v.pipe(
+      v.string(expected('a command string, e.g. "python train.py --alpha {alpha}"')),
+      v.metadata({
+        description: 'A Python str.format template run with bash -c in the project directory: {name} is the shell-quoted parameter; write literal braces as {{ }}.',
+        examples: ['python train.py --alpha {alpha}'],
+      }),
+    ),
   },
   'a mapping with parameters and command',
 );
@@ -46,24 +70,9 @@ const ProjectName = orDefault(
       expected('a project name (a string)'),
     ),
     v.transform(String),
+    v.metadata({ inputShapes: [v.string(), v.number()] }),
   ),
   null,
-);
-
-/** Top level: keys MLflow reads; the env keys are checked one by one in MLflow's order afterwards. */
-export const MLprojectSpec = mapping(
-  {
-    entry_points: v.optional(
-      namedMapping(EntryPointSpec, 'a mapping of entry point names to {parameters, command}', `an entry point name ${QUOTE_NAMES}`),
-      () => new Map(),
-    ),
-    name: ProjectName,
-    databricks_spark_job: v.unknown(),
-    docker_env: v.unknown(),
-    python_env: v.unknown(),
-    conda_env: v.unknown(),
-  },
-  'a mapping of MLproject keys (name, entry_points, conda_env, python_env, docker_env)',
 );
 
 const INVALID = 'Project configuration (MLproject file) was invalid: ';
@@ -94,6 +103,13 @@ const EnvironmentItem = v.pipe(
     (issue) => (Array.isArray(issue.input) ? expected(PAIR)(issue) : mlflowMessage(ENVIRONMENT)(issue)),
   ),
   v.transform((x) => envItem(x) as EnvItem),
+  // For the JSON Schema generator (scripts/generate-schemas.mjs): the shapes the check above accepts.
+  v.metadata({
+    inputShapes: [
+      v.pipe(v.string(), v.description('A variable to copy from the host.')),
+      v.pipe(v.tuple([v.string(), v.union([v.string(), v.number(), v.boolean()])]), v.description('[NAME, VALUE]: a variable to define.')),
+    ],
+  }),
 );
 
 // MLflow checks volumes/environment only when truthy; a falsy value means "none".
@@ -105,12 +121,58 @@ export const DockerEnvSpec = mapping(
     image: v.pipe(
       v.custom<unknown>(pyTruthy, mlflowMessage(NO_IMAGE)),
       v.string(expected('an image name (a string)')),
+      v.description('The base image, e.g. python:3.10.'),
     ),
-    volumes: v.pipe(v.unknown(), v.transform(orEmpty), v.array(v.string(mlflowMessage(VOLUMES)), mlflowMessage(VOLUMES))),
-    environment: v.pipe(v.unknown(), v.transform(orEmpty), v.array(EnvironmentItem, mlflowMessage(ENVIRONMENT))),
+    volumes: v.pipe(
+      v.unknown(),
+      v.transform(orEmpty),
+      v.array(v.string(mlflowMessage(VOLUMES)), mlflowMessage(VOLUMES)),
+      v.description('docker run -v mounts, e.g. ["/data:/data"].'),
+    ),
+    environment: v.pipe(
+      v.unknown(),
+      v.transform(orEmpty),
+      v.array(EnvironmentItem, mlflowMessage(ENVIRONMENT)),
+      v.description('Variables for the container: a NAME to copy from the host, or a [NAME, VALUE] pair.'),
+    ),
   },
   'a mapping with image, volumes and environment',
 );
 
 /** The value of a truthy `python_env:` / `conda_env:` key: a path relative to the project directory. */
-export const EnvFilePath = v.string(expected('the path of an environment YAML file, relative to the project directory'));
+export const EnvFilePath = v.pipe(
+  v.string(expected('the path of an environment YAML file, relative to the project directory')),
+  v.metadata({ examples: ['python_env.yaml', 'conda.yaml'] }),
+);
+
+/** Top level: keys MLflow reads; the env keys are checked one by one in MLflow's order afterwards. */
+export const MLprojectSpec = v.pipe(
+  mapping(
+    {
+      entry_points: v.optional(
+        v.pipe(
+          namedMapping(EntryPointSpec, 'a mapping of entry point names to {parameters, command}', `an entry point name ${QUOTE_NAMES}`),
+          v.description('Entry points by name (run with -e NAME; the default is main).'),
+        ),
+        () => new Map(),
+      ),
+      name: v.pipe(ProjectName, v.description('The project name (needed for docker_env image tags).')),
+      databricks_spark_job: v.pipe(v.unknown(), v.description('Databricks only; not supported by mlproject.')),
+      docker_env: v.pipe(
+        v.unknown(),
+        v.metadata({ description: 'Run the project in this Docker image. At most one of conda_env, python_env, docker_env.', inputShapes: [DockerEnvSpec, v.null()] }),
+      ),
+      python_env: v.pipe(
+        v.unknown(),
+        v.metadata({ description: 'A python_env.yaml file (virtualenv or uv), relative to the project directory.', inputShapes: [EnvFilePath, v.null()] }),
+      ),
+      conda_env: v.pipe(
+        v.unknown(),
+        v.metadata({ description: 'A conda.yaml file, relative to the project directory.', inputShapes: [EnvFilePath, v.null()] }),
+      ),
+    },
+    'a mapping of MLproject keys (name, entry_points, conda_env, python_env, docker_env)',
+  ),
+  v.title('MLproject'),
+  v.description('An MLflow project file, as `mlflow run` and `mlproject run` read it.'),
+);

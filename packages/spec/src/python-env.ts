@@ -20,21 +20,35 @@ function pythonMessage(issue: v.BaseIssue<unknown>): string {
 const requirements = (what: string) =>
   orDefault(v.array(v.string(expected('a pip requirement line (a string)')), expected(what)), [] as string[]);
 
-const PythonEnvSpec = mapping(
-  {
-    // MLflow: `python` must be a str; an empty one means "the current interpreter's version".
-    python: orDefault(
-      v.pipe(
-        v.string(pythonMessage),
-        v.transform((p) => (p === '' ? null : p)),
+/** The structure of a python_env.yaml (unknown keys are errors, as in MLflow's `_PythonEnv(**yaml)`). */
+export const PythonEnvSpec = v.pipe(
+  mapping(
+    {
+      // MLflow: `python` must be a str; an empty one means "the current interpreter's version".
+      python: v.pipe(
+        orDefault(
+          v.pipe(
+            v.string(pythonMessage),
+            v.transform((p) => (p === '' ? null : p)),
+          ),
+          null,
+        ),
+        v.metadata({ description: 'The Python version, quoted ("3.10"; unquoted 3.10 is the number 3.1). Default: the current interpreter.', examples: ['3.10'] }),
       ),
-      null,
-    ),
-    build_dependencies: requirements('a list of pip requirements such as [pip, wheel]'),
-    dependencies: requirements('a list of pip requirements such as ["-r requirements.txt"]'),
-  },
-  'a mapping with python, build_dependencies and dependencies',
-  true,
+      build_dependencies: v.pipe(
+        requirements('a list of pip requirements such as [pip, wheel]'),
+        v.description('pip requirements installed first, e.g. [pip, setuptools, wheel].'),
+      ),
+      dependencies: v.pipe(
+        requirements('a list of pip requirements such as ["-r requirements.txt"]'),
+        v.description('pip requirement lines: names with versions, -r requirements.txt (relative to the project), -e ., URLs.'),
+      ),
+    },
+    'a mapping with python, build_dependencies and dependencies',
+    true,
+  ),
+  v.title('python_env.yaml'),
+  v.description('A Python environment for virtualenv / uv builds, as `mlflow run` reads it (python_env in MLproject).'),
 );
 
 /**
