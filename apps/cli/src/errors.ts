@@ -45,3 +45,8 @@ export function asExpected(error: unknown): unknown {
   }
   return error;
 }
+
+/** One line (plus an optional hint line) for a warning that does not stop the command. */
+export function formatWarning(warning: { message: string; hint?: string | undefined }): string {
+  return `mlproject: warning: ${warning.message}${warning.hint ? `\n  hint: ${warning.hint}` : ''}`;
+}

@@ -123,3 +123,25 @@ describe('mlproject run --dry-run', () => {
     expect(result.stderr).toMatch(/^mlproject: error: .*Could not find nope among entry points \[\]/);
   });
 });
+
+describe('warnings before a run', () => {
+  it('prints typo keys and relative paths that will not resolve from the project dir, and still runs', async () => {
+    const cwd = tempDir('warn');
+    const project = path.join(cwd, 'proj');
+    mkdirSync(project);
+    writeFileSync(path.join(cwd, 'train.csv'), 'a,b\n');
+    writeFileSync(path.join(project, 'MLproject'), [
+      'entry_points:',
+      '  main:',
+      '    parameters:',
+      '      data: {type: string, defualt: x.csv}',
+      '    command: "echo {data}"',
+      '',
+    ].join('\n'));
+    const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'data=train.csv'], { cwd });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stderr).toMatch(/mlproject: warning: .*entry_points\.main\.parameters\.data\.defualt: unknown key "defualt"/);
+    expect(result.stderr).toMatch(/mlproject: warning: .*train\.csv.*\n  hint: .*type: path/);
+    expect(result.stdout).toContain('Status: FINISHED');
+  });
+});

@@ -23,6 +23,8 @@ export interface RunOptions {
   cacheDir?: string;
   /** Receives progress lines (the CLI prints them to stderr). */
   log?: (line: string) => void;
+  /** Receives each warning about the project or the parameters (typo keys, paths that will not resolve). */
+  onWarning?: (warning: { code: string; message: string; hint?: string | undefined }) => void;
   /**
    * Aborting it stops the run: before the command starts, the run ends KILLED and `run()` throws
    * ERR_MLPROJECT_RUN_INTERRUPTED; afterwards the child gets the signal named by the abort reason

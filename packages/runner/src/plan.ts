@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { EnvDeclaration } from '@mlproject/env';
-import { computeCommand, paramsToLog } from '@mlproject/params';
+import { computeCommand, paramsToLog, pathWarnings } from '@mlproject/params';
 import { getEntryPoint, loadProject, type Project } from '@mlproject/spec';
 import type { Param } from '@mlproject/tracking';
 import { chooseEnvManager, defaultRegistry, pythonDeclaration } from './environment.js';
@@ -26,6 +26,8 @@ export interface RunPlan {
   trackingUri: string;
   /** The SQLite file it names, absolute. */
   storeFile: string;
+  /** Problems that do not stop the run (typo keys, unknown types, relative paths that will not resolve), one line each. */
+  warnings: { code: string; message: string; hint?: string | undefined }[];
 }
 
 function projectDir(uri: string, cwd: string): string {
@@ -65,5 +67,9 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   defaultRegistry().get(manager);
   const declaration = await pythonDeclaration(project);
   const trackingUri = resolveTrackingUri(options.trackingUri, env, cwd);
-  return { dir, project, entryPointName, command, params, manager, declaration, trackingUri, storeFile: sqlitePathFromUri(trackingUri, cwd) };
+  const warnings = [...project.warnings, ...pathWarnings(entryPoint, userParams, { cwd, projectDir: dir })];
+  return {
+    dir, project, entryPointName, command, params, manager, declaration, trackingUri,
+    storeFile: sqlitePathFromUri(trackingUri, cwd), warnings,
+  };
 }

@@ -29,7 +29,8 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
-  const { dir, entryPointName, command, params, manager, declaration, trackingUri } = await planRun(options);
+  const { dir, entryPointName, command, params, manager, declaration, trackingUri, warnings } = await planRun(options);
+  for (const warning of warnings) options.onWarning?.(warning);
   const backend = defaultRegistry().get(manager);
 
   const opened = openStore(trackingUri, cwd);

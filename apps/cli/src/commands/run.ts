@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { parseParamArgs } from '@mlproject/params';
 import { planRun, run, type RunOptions, type RunOutcome, type RunPlan } from '@mlproject/runner';
-import { formatError } from '../errors.js';
+import { formatError, formatWarning } from '../errors.js';
 
 export interface RunFlags {
   entryPoint: string;
@@ -47,7 +47,9 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('--dry-run', 'print the entry point, parameters and exact command that would run; touch nothing')
     .action(async (uri: string, flags: RunFlags) => {
       if (flags.dryRun) {
-        io.out(formatPlan(await planRun(runOptions(uri, flags, paramArgs))));
+        const plan = await planRun(runOptions(uri, flags, paramArgs));
+        for (const warning of plan.warnings) io.err(formatWarning(warning));
+        io.out(formatPlan(plan));
         return;
       }
       // Ctrl-C reaches the child (same terminal process group) and us: stay alive, stop the run,
@@ -108,7 +110,9 @@ async function runAndReport(
   signal: AbortSignal,
   io: { out: (s: string) => void; err: (s: string) => void; setExitCode: (n: number) => void },
 ): Promise<void> {
-  const submitted = await run({ ...runOptions(uri, flags, paramArgs), log: io.err, signal });
+  const submitted = await run({
+    ...runOptions(uri, flags, paramArgs), log: io.err, signal, onWarning: (w) => io.err(formatWarning(w)),
+  });
   const outcome = await submitted.wait();
   const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);
   io.out([`Run ID: ${outcome.runId}`, `Status: ${outcome.status}`, ...(metrics.length ? ['Metrics:', ...metrics] : [])].join('\n'));
