@@ -19,20 +19,34 @@ export type ParamsErrorCode =
   /** The entry point's command is not a valid `str.format` template for its declared parameters. */
   | 'ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE';
 
+// Characters a terminal shows as a line break; user text inside a message gets them escaped.
+const LINE_BREAKS = /[\n\r\v\f\u0085\u2028\u2029]/g;
+
+/** `text` with line breaks written as `\n`, `\r`, `\x0b`, `\x0c`, `\x85`, `\u2028`, `\u2029`, so it stays one line. */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAKS, (ch) => {
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    const cp = ch.charCodeAt(0);
+    return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16)}`;
+  });
+}
+
 /**
  * An expected error in parameters or in filling the command. `message` is one line (MLflow's own
- * wording where MLflow has a message), `hint` says what to do, `param` names the parameter or
- * template field at fault when there is one.
+ * wording where MLflow has a message; line breaks in the user text it quotes, e.g. a `-P` value, are
+ * escaped as `\n`), `hint` says what to do, `param` names the parameter or template field at fault
+ * when there is one.
  */
 export class ParamsError extends Error {
   readonly code: ParamsErrorCode;
   readonly hint: string | undefined;
   readonly param: string | undefined;
   constructor(code: ParamsErrorCode, message: string, options: { hint?: string; param?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(oneLine(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ParamsError';
     this.code = code;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : oneLine(options.hint);
     this.param = options.param;
   }
 }

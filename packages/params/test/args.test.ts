@@ -46,3 +46,14 @@ describe('shellQuote (Python shlex.quote)', () => {
   ];
   for (const [s, quoted] of cases) it(`quote(${JSON.stringify(s)}) == ${quoted}`, () => expect(shellQuote(s)).toBe(quoted));
 });
+
+describe('ParamsError messages stay on one line', () => {
+  it('escapes line breaks in the user text they quote, keeping MLflow wording otherwise', () => {
+    expect(() => parseParamArgs(['a\nb'])).toThrow("Invalid format for -P parameter: 'a\\nb'. Use -P name=value.");
+    expect(() => parseParamArgs(['x\r=1', 'x\r=2'])).toThrow("Repeated parameter: 'x\\r'");
+    expect(new ParamsError('ERR_MLPROJECT_PARAMS_INVALID_URI', 'got a\u2028b\u0085c', { hint: 'do\nthis' })).toMatchObject({
+      message: 'got a\\u2028b\\x85c',
+      hint: 'do\\nthis',
+    });
+  });
+});
