@@ -41,13 +41,24 @@ export class SpecError extends Error {
   constructor(code: SpecErrorCode, detail: string, options: SpecErrorOptions = {}) {
     const file = options.file ?? null;
     const keyPath = options.keyPath ?? null;
-    const message = [file, keyPath, detail].filter((part) => part !== null && part !== '').join(': ');
+    const message = oneLine([file, keyPath, detail].filter((part) => part !== null && part !== '').join(': '));
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SpecError';
     this.code = code;
     this.file = file;
     this.keyPath = keyPath;
-    this.hint = options.hint;
-    this.detail = detail;
+    this.hint = options.hint === undefined ? undefined : oneLine(options.hint);
+    this.detail = oneLine(detail);
   }
+}
+
+/**
+ * Escapes every character a terminal or a log reader would take as a line break (user text such as
+ * an entry point name can carry them), so an error stays one line whatever it quotes.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\n\r\v\f\u0085\u2028\u2029]/g, (ch) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\v': '\\v', '\f': '\\f' };
+    return named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }

@@ -49,3 +49,18 @@ describe('getEntryPoint', () => {
     expect(e.hint).toBe('/proj has no MLproject file; name a script to run, e.g. -e train.py.');
   });
 });
+
+describe('errors stay one line whatever they quote', () => {
+  it('escapes line breaks in an entry point name', () => {
+    const project = parseProject('entry_points:\n  main: {command: x}\n', { dir: '/p', file: '/p/MLproject' });
+    for (const name of ['a\nb', 'a\u2028b', 'a\rb', 'a\u0085b']) {
+      try {
+        getEntryPoint(project, name);
+        throw new Error('expected a SpecError');
+      } catch (error) {
+        expect((error as Error).message).not.toMatch(/[\n\r\v\f\u0085\u2028\u2029]/);
+        expect((error as Error).message).toContain('Could not find a');
+      }
+    }
+  });
+});
