@@ -28,9 +28,20 @@ const USAGE_CODES = new Set([
   'ERR_MLPROJECT_RUN_USAGE',
 ]);
 
-/** 2 for a usage error, 1 for any other expected error, 70 (EX_SOFTWARE) for a bug. */
+/** The environment could not be built (a tool missing, no matching Python, a failed install). */
+const ENV_BUILD_CODES = new Set([
+  'ERR_MLPROJECT_ENV_TOOL_MISSING',
+  'ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND',
+  'ERR_MLPROJECT_ENV_BUILD_FAILED',
+]);
+
+/** Exit code when the environment could not be built (sysexits' EX_UNAVAILABLE), unlike any error of the script's own. */
+export const EXIT_ENV_BUILD_FAILED = 69;
+
+/** 2 for a usage error, 69 when the environment could not be built, 1 for any other expected error, 70 (EX_SOFTWARE) for a bug. */
 export function exitCodeForError(error: unknown): number {
   if (!isExpected(error)) return 70;
+  if (ENV_BUILD_CODES.has(error.code)) return EXIT_ENV_BUILD_FAILED;
   return USAGE_CODES.has(error.code) ? 2 : 1;
 }
 

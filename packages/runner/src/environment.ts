@@ -1,7 +1,7 @@
 import { EnvironmentRegistry, type EnvDeclaration } from '@mlproject/env';
 import { localBackend } from '@mlproject/env-local';
 import { virtualenvBackend } from '@mlproject/env-virtualenv';
-import { readPythonEnv, type Project } from '@mlproject/spec';
+import { condaToPythonEnv, readCondaEnv, readPythonEnv, type Project, type SpecWarning } from '@mlproject/spec';
 import { RunnerError } from './errors.js';
 
 /** The backends this build ships, by `--env-manager` name. */
@@ -16,7 +16,7 @@ export function defaultRegistry(): EnvironmentRegistry {
  * Picks the env manager as `mlflow/projects/backend/local.py::LocalBackend.run` does: when none is
  * given, python_env (and a project with no env file) -> `virtualenv`, conda_env -> `conda`.
  * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION for conda on a python_env project (MLflow's message);
- *   ERR_MLPROJECT_RUN_UNSUPPORTED for conda and docker environments, which this build cannot make yet.
+ *   ERR_MLPROJECT_RUN_UNSUPPORTED for docker environments and (until the conda backend lands) conda ones.
  */
 export function chooseEnvManager(project: Project, requested: string | undefined): string {
   if (project.env.type === 'docker_env') {
@@ -37,19 +37,24 @@ export function chooseEnvManager(project: Project, requested: string | undefined
       hint: 'use --env-manager local to run in the current environment',
     });
   }
-  if (manager !== 'local' && project.env.type === 'conda_env') {
-    throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.env.file}: building a virtualenv from conda.yaml is not supported yet`, {
-      hint: 'add a python_env.yaml, or use --env-manager local',
-    });
-  }
   return manager;
 }
 
-/** Reads the project's python_env.yaml (or the bare declaration when it has none). */
-export async function pythonDeclaration(project: Project): Promise<EnvDeclaration> {
+/**
+ * What to build for a Python env manager (`virtualenv`, `uv`): the project's python_env.yaml; its
+ * conda.yaml translated as MLflow does (`mlflow/utils/environment.py::_PythonEnv.from_conda_yaml`: the
+ * python pin and the pip section; other conda packages are dropped, with a warning); or, with no env
+ * file, the bare declaration (the current Python, no packages).
+ * @throws SpecError for an unreadable or invalid env file, or a conda python spec MLflow refuses.
+ */
+export async function pythonDeclaration(project: Project): Promise<{ declaration: EnvDeclaration; warnings: SpecWarning[] }> {
+  if (project.env.type === 'conda_env') {
+    const { env, warnings } = condaToPythonEnv(await readCondaEnv(project.env.file), project.env.file);
+    return { declaration: { kind: 'python', ...env }, warnings };
+  }
   if (project.env.type !== 'python_env' || project.env.file === null) {
-    return { kind: 'python', python: null, buildDependencies: [], dependencies: [] };
+    return { declaration: { kind: 'python', python: null, buildDependencies: [], dependencies: [] }, warnings: [] };
   }
   const env = await readPythonEnv(project.env.file);
-  return { kind: 'python', python: env.python, buildDependencies: env.buildDependencies, dependencies: env.dependencies };
+  return { declaration: { kind: 'python', python: env.python, buildDependencies: env.buildDependencies, dependencies: env.dependencies }, warnings: [] };
 }

@@ -21,8 +21,10 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Environment cache root; default `defaultCacheDir(env)`. */
   cacheDir?: string;
-  /** Receives progress lines (the CLI prints them to stderr). */
+  /** Receives the main progress lines (env built/reused, the command being run). */
   log?: (line: string) => void;
+  /** Receives one line per environment build step (the CLI shows them on a terminal only). */
+  progress?: (line: string) => void;
   /** Receives each warning about the project or the parameters (typo keys, paths that will not resolve). */
   onWarning?: (warning: { code: string; message: string; hint?: string | undefined }) => void;
   /**

@@ -65,9 +65,12 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const params = paramsToLog(entryPoint, userParams);
   const manager = chooseEnvManager(project, options.envManager);
   defaultRegistry().get(manager);
-  const declaration = await pythonDeclaration(project);
+  // `local` builds nothing, so its env file is not read (as in MLflow).
+  const { declaration, warnings: envWarnings } = manager === 'local'
+    ? { declaration: { kind: 'python' as const, python: null, buildDependencies: [], dependencies: [] }, warnings: [] }
+    : await pythonDeclaration(project);
   const trackingUri = resolveTrackingUri(options.trackingUri, env, cwd);
-  const warnings = [...project.warnings, ...pathWarnings(entryPoint, userParams, { cwd, projectDir: dir })];
+  const warnings = [...project.warnings, ...envWarnings, ...pathWarnings(entryPoint, userParams, { cwd, projectDir: dir })];
   return {
     dir, project, entryPointName, command, params, manager, declaration, trackingUri,
     storeFile: sqlitePathFromUri(trackingUri, cwd), warnings,

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { defaultCacheDir } from '@mlproject/env';
-import type { Tag, TrackingStore } from '@mlproject/tracking';
-import { createTrackingServer } from '@mlproject/tracking-server';
+import type { Run, Tag, TrackingStore } from '@mlproject/tracking';
+import { createTrackingServer, resolveArtifactPath } from '@mlproject/tracking-server';
+import { recordBuildFailure, recordEnvironment } from './env-record.js';
 import { defaultRegistry } from './environment.js';
 import { RunnerError } from './errors.js';
 import { resolveExperimentId } from './experiment.js';
@@ -37,7 +38,9 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   const { store } = opened;
   try {
     const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);
-    const runId = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
+    const created = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
+    const runId = created.info.runId;
+    const artifactDir = resolveArtifactPath(opened.artifactsDestination, created.info.artifactUri);
     await store.logBatch(runId, { params });
     const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
@@ -46,12 +49,18 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     let childEnv: NodeJS.ProcessEnv;
     try {
       const prepared = await backend.prepare({
-        declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env), log,
+        declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env),
+        log: options.progress ?? (() => {}),
         ...(options.signal ? { signal: options.signal } : {}),
       }, manager);
+      if (prepared.prefix !== null) {
+        log(`${prepared.reused ? 'reused' : 'built'} environment ${prepared.prefix} in ${(prepared.durationMs / 1000).toFixed(1)} s`);
+      }
+      await recordEnvironment(store, runId, artifactDir, prepared);
       childEnv = prepared.childEnv(env);
     } catch (error) {
       // A Ctrl-C reaches the install tool too; the run was stopped, not broken.
+      await recordBuildFailure(artifactDir, error);
       await store.updateRun(runId, { status: options.signal?.aborted ? 'KILLED' : 'FAILED', endTime: Date.now() });
       throw options.signal?.aborted ? interrupted(runId, error) : error;
     }
@@ -94,7 +103,7 @@ async function createRun(
   store: TrackingStore,
   experimentId: string,
   context: { dir: string; entryPointName: string; env: NodeJS.ProcessEnv; runName: string | undefined },
-): Promise<string> {
+): Promise<Run> {
   const provenance = await localProvenance(context.dir);
   const user = currentUser(context.env);
   const tags: Tag[] = [
@@ -105,9 +114,8 @@ async function createRun(
   ];
   if (provenance.gitCommit) tags.push({ key: 'mlflow.source.git.commit', value: provenance.gitCommit });
   if (provenance.gitRepoUrl) tags.push({ key: 'mlflow.source.git.repoURL', value: provenance.gitRepoUrl });
-  const created = await store.createRun({
+  return store.createRun({
     experimentId, userId: user, startTime: Date.now(), tags,
     ...(context.runName === undefined ? {} : { runName: context.runName }),
   });
-  return created.info.runId;
 }

@@ -112,6 +112,8 @@ async function runAndReport(
 ): Promise<void> {
   const submitted = await run({
     ...runOptions(uri, flags, paramArgs), log: io.err, signal, onWarning: (w) => io.err(formatWarning(w)),
+    // One line per environment build step on a terminal; quiet in logs and pipes.
+    ...(process.stderr.isTTY ? { progress: (line: string) => io.err(`  ${line}`) } : {}),
   });
   const outcome = await submitted.wait();
   const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);

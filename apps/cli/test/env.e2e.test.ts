@@ -1,0 +1,73 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mlproject, tempDir } from './helpers.js';
+
+function writeProject(dir: string, files: Record<string, string>): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+interface Details {
+  run: { info: { status: string }; data: { tags: { key: string; value: string }[] } };
+  artifactDir: string;
+  artifacts: { path: string }[];
+}
+
+async function show(runId: string, cwd: string): Promise<Details> {
+  return JSON.parse((await mlproject(['runs', 'show', runId, '--json'], { cwd })).stdout) as Details;
+}
+
+const runIdOf = (stdout: string): string => /Run ID: ([0-9a-f]{32})/.exec(stdout)?.[1] ?? '';
+
+// Real uv, real PyPI packages, real venvs: the record of what a run was built with.
+describe('environment records (real uv and PyPI)', () => {
+  const cwd = tempDir('envrec');
+  const env = { MLPROJECT_CACHE_DIR: path.join(cwd, 'cache') };
+
+  it('attaches the exact installed set to the run as environment/lock.txt, with its digest as a tag', async () => {
+    const project = writeProject(path.join(cwd, 'pyenv'), {
+      MLproject: 'entry_points:\n  main:\n    command: "python -c \'import six; print(six.__version__)\'"\n',
+      'python_env.yaml': 'python: "3.11"\ndependencies:\n  - six==1.16.0\n',
+    });
+    const result = await mlproject(['run', project], { cwd, env });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toContain('1.16.0');
+    const details = await show(runIdOf(result.stdout), cwd);
+    expect(details.artifacts.map((a) => a.path)).toContain('environment/lock.txt');
+    const lock = readFileSync(path.join(details.artifactDir, 'environment/lock.txt'), 'utf8');
+    expect(lock).toMatch(/^six==1\.16\.0/m);
+    const tags = Object.fromEntries(details.run.data.tags.map((t) => [t.key, t.value]));
+    expect(tags['mlproject.env.lockDigest']).toMatch(/^[0-9a-f]{64}$/);
+    expect(tags['mlproject.env.python']).toMatch(/^3\.11\.\d+$/);
+  });
+
+  it('builds a virtualenv from a conda.yaml as MLflow does, warning about dropped conda packages', async () => {
+    const project = writeProject(path.join(cwd, 'conda'), {
+      MLproject: 'entry_points:\n  main:\n    command: "python -c \'import six; print(six.__version__)\'"\n',
+      'conda.yaml': 'name: x\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy\n  - pip\n  - pip:\n    - six==1.16.0\n',
+    });
+    const result = await mlproject(['run', project, '--env-manager', 'virtualenv'], { cwd, env });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toContain('1.16.0');
+    expect(result.stderr).toMatch(/mlproject: warning: .*numpy/);
+  });
+
+  it('a failed install exits 69, ends the run FAILED and keeps the build log with the run', async () => {
+    const project = writeProject(path.join(cwd, 'bad'), {
+      MLproject: 'entry_points:\n  main:\n    command: "true"\n',
+      'python_env.yaml': 'python: "3.11"\ndependencies:\n  - this-package-does-not-exist-mlproject==0.0.1\n',
+    });
+    const result = await mlproject(['run', project], { cwd, env });
+    expect(result.exitCode, result.all).toBe(69);
+    expect(result.stderr).toMatch(/^mlproject: error: .*this-package-does-not-exist-mlproject/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const list = JSON.parse((await mlproject(['runs', 'list', '--json'], { cwd })).stdout) as { info: { runId: string; status: string } }[];
+    const failed = list[0];
+    expect(failed?.info.status).toBe('FAILED');
+    const details = await show(failed?.info.runId ?? '', cwd);
+    expect(details.artifacts.map((a) => a.path)).toContain('environment/build.log');
+    expect(readFileSync(path.join(details.artifactDir, 'environment/build.log'), 'utf8')).toContain('this-package-does-not-exist-mlproject');
+  });
+});

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PreparedEnvironment } from '@mlproject/env';
+import type { TrackingStore } from '@mlproject/tracking';
+import { resolveArtifactPath } from '@mlproject/tracking-server';
+import { RunnerError } from './errors.js';
+
+/** Where a run keeps the record of its environment, relative to its artifact root. */
+export const LOCK_ARTIFACT = 'environment/lock.txt';
+export const BUILD_LOG_ARTIFACT = 'environment/build.log';
+/** Run tags (ours, not MLflow's) naming the environment a run used. */
+export const LOCK_DIGEST_TAG = 'mlproject.env.lockDigest';
+export const ENV_KEY_TAG = 'mlproject.env.key';
+export const ENV_PYTHON_TAG = 'mlproject.env.python';
+
+/**
+ * Attaches the lock of the environment a run uses (the exact installed set) to the run as the
+ * artifact `environment/lock.txt`, and tags the run with its sha256 digest, the env key and the
+ * Python version. A backend with no lock (`local`) records nothing.
+ */
+export async function recordEnvironment(store: TrackingStore, runId: string, artifactDir: string, prepared: PreparedEnvironment): Promise<void> {
+  const tags = [];
+  if (prepared.key) tags.push({ key: ENV_KEY_TAG, value: prepared.key });
+  if (prepared.pythonVersion) tags.push({ key: ENV_PYTHON_TAG, value: prepared.pythonVersion });
+  if (prepared.lockFile) {
+    const lock = await readFile(prepared.lockFile);
+    const target = path.join(artifactDir, LOCK_ARTIFACT);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyFile(prepared.lockFile, target);
+    tags.push({ key: LOCK_DIGEST_TAG, value: createHash('sha256').update(lock).digest('hex') });
+  }
+  if (tags.length > 0) await store.logBatch(runId, { tags });
+}
+
+/** Keeps a failed build's full log with the run, as the artifact `environment/build.log`. */
+export async function recordBuildFailure(artifactDir: string, error: unknown): Promise<void> {
+  const logFile = (error as { logFile?: unknown }).logFile;
+  if (typeof logFile !== 'string') return;
+  const target = path.join(artifactDir, BUILD_LOG_ARTIFACT);
+  await mkdir(path.dirname(target), { recursive: true });
+  await copyFile(logFile, target).catch(() => undefined);
+}
+
+/**
+ * The lock recorded with an earlier run (`--frozen-from RUN_ID`).
+ * @throws TrackingError RESOURCE_DOES_NOT_EXIST for an unknown run; RunnerError ERR_MLPROJECT_RUN_NOT_FOUND
+ *   when that run recorded no lock (it ran with `--env-manager local`, or before locks were recorded).
+ */
+export async function lockOfRun(store: TrackingStore, artifactsDestination: string, runId: string): Promise<string> {
+  const run = await store.getRun(runId);
+  const file = path.join(resolveArtifactPath(artifactsDestination, run.info.artifactUri), LOCK_ARTIFACT);
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new RunnerError('ERR_MLPROJECT_RUN_NOT_FOUND', `Run ${runId} has no recorded environment lock (${LOCK_ARTIFACT})`, {
+      hint: 'pick a run that built its environment with virtualenv, uv or conda (see `mlproject runs show ID`)',
+    });
+  }
+}
