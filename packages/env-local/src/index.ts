@@ -5,7 +5,7 @@ import type { EnvironmentBackend, PrepareRequest, PreparedEnvironment } from '@m
  * whatever `python` is first on its PATH. Mirrors `mlflow/projects/backend/local.py::LocalBackend.run`
  * with `env_manager=local`, which also sets no `mlflow.project.env` tag (the runner's job).
  *
- * `prepare` never fails and never touches the file system; `childEnv(base)` returns `base` itself.
+ * `prepare` never fails, records no lock (`lockFile`, `lockDigest` and `buildLogFile` are null) and never touches the file system; `childEnv(base)` returns `base` itself.
  */
 export const localBackend: EnvironmentBackend = {
   names: ['local'],
@@ -17,6 +17,9 @@ export const localBackend: EnvironmentBackend = {
       prefix: null,
       pythonVersion: null,
       reused: true,
+      lockFile: null,
+      lockDigest: null,
+      buildLogFile: null,
       durationMs: performance.now() - started,
       childEnv: (base: NodeJS.ProcessEnv) => base,
     });

@@ -8,7 +8,7 @@ const request = { declaration: { kind: 'python' as const, python: '3.99', buildD
 describe('localBackend', () => {
   it('builds nothing and hands back the base environment unchanged', async () => {
     const prepared = await localBackend.prepare(request, 'local');
-    expect(prepared).toMatchObject({ manager: 'local', key: null, prefix: null, pythonVersion: null, reused: true });
+    expect(prepared).toMatchObject({ manager: 'local', key: null, prefix: null, pythonVersion: null, reused: true, lockFile: null, lockDigest: null, buildLogFile: null });
     expect(prepared.durationMs).toBeGreaterThanOrEqual(0);
     const base = { PATH: '/usr/bin', PYTHONHOME: '/keep' };
     expect(prepared.childEnv(base)).toBe(base);

@@ -1,8 +1,10 @@
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import {
   buildLogPath,
   buildOnce,
   envKey,
+  lockDigest,
   type EnvironmentBackend,
   type PrepareRequest,
   type PreparedEnvironment,
@@ -31,6 +33,7 @@ export interface VirtualenvBackendOptions {
  * base interpreter), the requirement lines as written, the text of every `-r`/`-c` file they
  * reference (recursively) and the absolute paths of local packages (`-e .`). Not the installer:
  * uv and pip build interchangeable envs, and MLflow also shares one dir between `uv` and `virtualenv`.
+ * Schema 2: envs built in a temp dir and renamed, with the lock digest in the marker.
  */
 export function virtualenvKey(
   interpreter: Interpreter,
@@ -39,7 +42,7 @@ export function virtualenvKey(
   locals: readonly string[],
 ): string {
   return envKey({
-    schema: 1,
+    schema: 2,
     python: interpreter.version,
     interpreter: interpreter.executable,
     buildDependencies: declaration.buildDependencies,
@@ -47,6 +50,14 @@ export function virtualenvKey(
     requirementFiles: files,
     localPaths: locals,
   });
+}
+
+/**
+ * The key of an env built from a recorded lock (`PrepareRequest.frozenLock`): the interpreter and
+ * the sha256 of the lock's text. The declaration's packages play no part.
+ */
+export function frozenKey(interpreter: Interpreter, lock: string): string {
+  return envKey({ schema: 2, python: interpreter.version, interpreter: interpreter.executable, frozenLock: lockDigest(lock) });
 }
 
 /**
@@ -64,9 +75,10 @@ export function createVirtualenvBackend(options: VirtualenvBackendOptions = {}):
 export const virtualenvBackend: EnvironmentBackend = createVirtualenvBackend();
 
 /**
- * Builds or reuses the venv for `request.declaration`. Mirrors `mlflow/projects/backend/local.py`
- * (virtualenv branch) and `mlflow/utils/virtualenv.py::_get_or_create_virtualenv`, with a content
- * key, a build lock and a ready marker instead of "reuse whatever dir exists".
+ * Builds or reuses the venv for `request.declaration` (or `request.frozenLock`). Mirrors
+ * `mlflow/projects/backend/local.py` (virtualenv branch) and
+ * `mlflow/utils/virtualenv.py::_get_or_create_virtualenv`, with a content key, a build lock, a
+ * temp dir renamed into place when healthy, and a lock of what is installed.
  * @throws EnvError ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND, ERR_MLPROJECT_ENV_TOOL_MISSING,
  *   ERR_MLPROJECT_ENV_BUILD_FAILED (with `logFile`; also for an unreadable `-r`/`-c` file).
  */
@@ -75,10 +87,9 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
   const log = request.log ?? (() => {});
   const base = request.env ?? process.env;
   const declaration = request.declaration;
+  const frozen = request.frozenLock;
   const interpreter = await findInterpreter(declaration.python, base);
-  const lines = [...declaration.buildDependencies, ...declaration.dependencies];
-  const files = await readRequirementFiles(lines, request.projectDir);
-  const key = virtualenvKey(interpreter, declaration, files, localPaths(lines, files, request.projectDir));
+  const key = frozen !== undefined ? frozenKey(interpreter, frozen) : await declarationKey(interpreter, declaration, request.projectDir);
   const prefix = path.join(request.cacheDir, 'envs', 'virtualenv', key);
   const logFile = buildLogPath(request.cacheDir, 'virtualenv', key);
   const mode = options.tool ?? (manager === 'uv' ? 'uv' : 'auto');
@@ -86,28 +97,49 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
 
   const result = await buildOnce(
     prefix,
-    async (dir) => {
-      log(`building a virtualenv for Python ${interpreter.version} (${interpreter.executable}); log: ${logFile}`);
+    async (temp, final) => {
+      const what = frozen !== undefined ? 'from a recorded lock' : `for Python ${interpreter.version}`;
+      log(`building a virtualenv ${what} (${interpreter.executable}) in ${final}; log: ${logFile}`);
       const ctx = { logFile, env: toolEnv(base), signal: request.signal };
-      await note(ctx, `mlproject ${manager} build of ${dir} for ${request.projectDir}`);
+      await note(ctx, `mlproject ${manager} build of ${final} (in ${temp}) for ${request.projectDir}`);
       const tool = await resolveTool({ mode, cacheDir: request.cacheDir, python: interpreter, uvVersion: options.uvVersion ?? UV_VERSION, ctx, log });
-      await buildVenv(dir, { tool, interpreter, buildDependencies: declaration.buildDependencies, dependencies: declaration.dependencies, projectDir: request.projectDir, ctx, log });
-      extra = { tool: describeTool(tool), interpreter: interpreter.executable, logFile, lockFile: LOCK_FILE };
+      log(`using ${describeTool(tool)}${tool.kind === 'uv' ? ` (${tool.executable})` : ''}`);
+      await buildVenv(temp, final, {
+        tool, interpreter, buildDependencies: declaration.buildDependencies, dependencies: declaration.dependencies,
+        frozenLock: frozen, projectDir: request.projectDir, ctx, log,
+      });
+      extra = { tool: describeTool(tool), interpreter: interpreter.executable, frozen: frozen !== undefined };
     },
-    { key, pythonVersion: interpreter.version, extra: () => extra, isHealthy: (dir) => isExecutable(venvPython(dir)), log },
+    {
+      key, pythonVersion: interpreter.version, lockFile: LOCK_FILE, buildLogFile: logFile, extra: () => extra,
+      isHealthy: (dir) => isExecutable(venvPython(dir)), log, ...(request.rebuild === true ? { rebuild: true } : {}),
+    },
   );
 
   const durationMs = performance.now() - started;
   log(`${result.reused ? 'reused' : 'built'} environment ${prefix} in ${(durationMs / 1000).toFixed(1)} s`);
-  const lockFile = result.marker.extra['lockFile'];
+  const { marker } = result;
+  const buildLog = marker.buildLogFile !== null && (!result.reused || (await exists(marker.buildLogFile))) ? marker.buildLogFile : null;
   return {
     manager,
     key,
     prefix,
-    pythonVersion: result.marker.pythonVersion ?? interpreter.version,
+    pythonVersion: marker.pythonVersion ?? interpreter.version,
     reused: result.reused,
     durationMs,
-    ...(typeof lockFile === 'string' ? { lockFile: path.join(prefix, lockFile) } : {}),
+    lockFile: marker.lockFile === null ? null : path.join(prefix, marker.lockFile),
+    lockDigest: marker.lockDigest,
+    buildLogFile: buildLog,
     childEnv: (childBase) => venvChildEnv(prefix, childBase),
   };
+}
+
+async function declarationKey(interpreter: Interpreter, declaration: PythonEnvDeclaration, projectDir: string): Promise<string> {
+  const lines = [...declaration.buildDependencies, ...declaration.dependencies];
+  const files = await readRequirementFiles(lines, projectDir);
+  return virtualenvKey(interpreter, declaration, files, localPaths(lines, files, projectDir));
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
 }

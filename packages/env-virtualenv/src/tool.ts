@@ -88,7 +88,7 @@ export async function resolveTool(request: ToolRequest): Promise<Tool> {
 
 /**
  * Installs uv `uvVersion` from PyPI into `<cacheDir>/tools/uv-<version>/` once (`pip install
- * --target`, built with `buildOnce`, so concurrent runs provision it once) and returns `bin/uv`.
+ * --target` into a temp dir renamed into place by `buildOnce`, so concurrent runs provision it once) and returns `bin/uv`.
  * `--target` rather than a venv: uv is a standalone binary that needs no Python at run time, and
  * skipping venv creation and ensurepip makes provisioning take ~2 s instead of ~5 s.
  */
@@ -103,9 +103,10 @@ async function provisionUv(request: ToolRequest): Promise<string> {
       request.log(`provisioning uv ${request.uvVersion} into ${dir}`);
       const args = ['-m', 'pip', 'install', '--target', target, `uv==${request.uvVersion}`];
       await runStep(ctx, `installing uv ${request.uvVersion} from PyPI`, request.python.executable, args, request.cacheDir);
-      if (!(await isExecutable(executable))) throw new Error(`pip installed uv but ${executable} is missing`);
+      const built = path.join(target, 'bin', 'uv');
+      if (!(await isExecutable(built))) throw new Error(`pip installed uv but ${built} is missing`);
     },
-    { key: envKey({ tool: 'uv', version: request.uvVersion }), isHealthy: () => isExecutable(executable), log: request.log },
+    { key: envKey({ tool: 'uv', version: request.uvVersion }), isHealthy: (d) => isExecutable(path.join(d, 'bin', 'uv')), log: request.log },
   );
   if (!result.reused) await note(request.ctx, `provisioned uv ${request.uvVersion} (log ${ctx.logFile})`);
   return executable;

@@ -28,7 +28,7 @@ describe('buildVenv with venv + pip', () => {
       ctx,
       log: () => {},
     };
-    await expect(buildVenv(path.join(dir, 'env'), plan)).rejects.toMatchObject({
+    await expect(buildVenv(path.join(dir, 'env.tmp-1-0'), path.join(dir, 'env'), plan)).rejects.toMatchObject({
       code: 'ERR_MLPROJECT_ENV_TOOL_MISSING',
       message: `Python 3.11.2 at ${python} cannot create virtualenvs (no venv or ensurepip module)`,
       hint: 'install python3.11-venv (Debian/Ubuntu), or put uv on PATH',

@@ -30,6 +30,20 @@ export interface PrepareRequest {
    * default `process.env`. Not the child's environment: that is `PreparedEnvironment.childEnv(base)`.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Remove the cached environment and build it again (`run --rebuild-env`). The old one is replaced
+   * only once the new one is healthy; a rebuild finished by a concurrent run after this request
+   * started is reused rather than built a third time.
+   */
+  rebuild?: boolean;
+  /**
+   * The text of a lock recorded earlier (`PreparedEnvironment.lockFile` of another run,
+   * `--frozen-from RUN_ID`): build the environment by installing exactly that set, with no
+   * resolution, instead of the declaration's packages (only its Python version is used). Cached
+   * under a key made of the lock's digest and the interpreter. The new env's own lock lists the same
+   * packages, or the build fails.
+   */
+  frozenLock?: string;
 }
 
 /** A ready environment. */
@@ -47,10 +61,19 @@ export interface PreparedEnvironment {
   /** Wall time of prepare(), in ms. */
   durationMs: number;
   /**
-   * Absolute path of the lock of what is installed (`pip freeze` format), when the backend records
-   * one; the runner attaches it to the run as an artifact.
+   * Absolute path of the lock of what is installed (for `virtualenv`: `uv pip freeze` / `pip freeze`
+   * format, see the env-virtualenv README); the runner attaches it to the run as an artifact.
+   * null when the backend records none (`local`).
    */
-  lockFile?: string;
+  lockFile: string | null;
+  /** sha256 hex of the lock file's bytes (a run tag); null when there is no lock. */
+  lockDigest: string | null;
+  /**
+   * Absolute path of the log of the build that produced this environment: this prepare's when it
+   * built, else the one recorded when the env was built, or null when that log is gone (see
+   * `gcEnvironments`) or nothing is built (`local`).
+   */
+  buildLogFile: string | null;
   /**
    * The child process environment: `base` plus what entering the env needs
    * (PATH with the env's bin first, VIRTUAL_ENV). Never an activate script.

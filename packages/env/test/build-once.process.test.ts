@@ -64,7 +64,9 @@ describe('buildOnce across processes', () => {
     });
     victim.proc.kill('SIGKILL');
     await victim.done;
-    expect(await readdir(dir)).toEqual([]); // half-built: no marker
+    const leftovers = (await readdir(root)).filter((n) => n.startsWith('killed.tmp-'));
+    expect(leftovers).toHaveLength(1); // the half-built temp dir; nothing at the final path
+    await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
     const lines: string[] = [];
     const started = Date.now();
     const result = await buildOnce(dir, async (d) => { await mkdir(d); }, {
@@ -72,7 +74,8 @@ describe('buildOnce across processes', () => {
     });
     expect(result.reused).toBe(false);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(lines).toContain(`removed half-built ${dir}`);
+    expect(lines).toContain(`removed half-built ${path.join(root, leftovers[0] ?? '')}`);
     expect(await readdir(dir)).toEqual([READY_MARKER]);
+    expect((await readdir(root)).filter((n) => n.startsWith('killed.tmp-') || n === 'killed.lock')).toEqual([]);
   });
 });
