@@ -15,15 +15,13 @@ export function defaultRegistry(): EnvironmentRegistry {
 /**
  * Picks the env manager as `mlflow/projects/backend/local.py::LocalBackend.run` does: when none is
  * given, python_env (and a project with no env file) -> `virtualenv`, conda_env -> `conda`.
+ * A docker_env project gives `docker` (MLflow ignores --env-manager for it); `run()` refuses it for now.
  * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION for conda on a python_env project (MLflow's message);
- *   ERR_MLPROJECT_RUN_UNSUPPORTED for docker environments and (until the conda backend lands) conda ones.
+ *   ERR_MLPROJECT_RUN_UNSUPPORTED for conda ones until the conda backend is registered.
  */
 export function chooseEnvManager(project: Project, requested: string | undefined): string {
-  if (project.env.type === 'docker_env') {
-    throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.file ?? project.dir}: docker_env projects are not supported yet`, {
-      hint: 'run it with mlflow run, or remove docker_env and declare a python_env.yaml',
-    });
-  }
+  // MLflow: a docker_env project always runs in its image, whatever --env-manager says.
+  if (project.env.type === 'docker_env') return 'docker';
   const manager = requested ?? (project.env.type === 'conda_env' ? 'conda' : 'virtualenv');
   if (manager === 'conda') {
     if (project.env.type === 'python_env') {
@@ -57,4 +55,15 @@ export async function pythonDeclaration(project: Project): Promise<{ declaration
   }
   const env = await readPythonEnv(project.env.file);
   return { declaration: { kind: 'python', python: env.python, buildDependencies: env.buildDependencies, dependencies: env.dependencies }, warnings: [] };
+}
+
+/**
+ * @throws RunnerError ERR_MLPROJECT_RUN_UNSUPPORTED for a docker_env project: there is no Docker
+ *   backend yet (`--dry-run` still shows its command).
+ */
+export function assertRunnable(project: Project, manager: string): void {
+  if (manager !== 'docker') return;
+  throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.file ?? project.dir}: docker_env projects are not supported yet`, {
+    hint: 'run it with mlflow run, or replace docker_env with a python_env.yaml',
+  });
 }

@@ -64,9 +64,9 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const command = computeCommand(entryPoint, userParams, { cwd });
   const params = paramsToLog(entryPoint, userParams);
   const manager = chooseEnvManager(project, options.envManager);
-  defaultRegistry().get(manager);
-  // `local` builds nothing, so its env file is not read (as in MLflow).
-  const { declaration, warnings: envWarnings } = manager === 'local'
+  if (manager !== 'docker') defaultRegistry().get(manager);
+  // `local` builds nothing and `docker` uses its image, so no env file is read (as in MLflow).
+  const { declaration, warnings: envWarnings } = manager === 'local' || manager === 'docker'
     ? { declaration: { kind: 'python' as const, python: null, buildDependencies: [], dependencies: [] }, warnings: [] }
     : await pythonDeclaration(project);
   const trackingUri = resolveTrackingUri(options.trackingUri, env, cwd);

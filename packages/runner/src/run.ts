@@ -3,7 +3,7 @@ import { defaultCacheDir } from '@mlproject/env';
 import type { Run, Tag, TrackingStore } from '@mlproject/tracking';
 import { createTrackingServer, resolveArtifactPath } from '@mlproject/tracking-server';
 import { recordBuildFailure, recordEnvironment } from './env-record.js';
-import { defaultRegistry } from './environment.js';
+import { assertRunnable, defaultRegistry } from './environment.js';
 import { RunnerError } from './errors.js';
 import { resolveExperimentId } from './experiment.js';
 import { spawnRun } from './exec.js';
@@ -30,8 +30,9 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
-  const { dir, entryPointName, command, params, manager, declaration, trackingUri, warnings } = await planRun(options);
+  const { dir, project, entryPointName, command, params, manager, declaration, trackingUri, warnings } = await planRun(options);
   for (const warning of warnings) options.onWarning?.(warning);
+  assertRunnable(project, manager);
   const backend = defaultRegistry().get(manager);
 
   const opened = openStore(trackingUri, cwd);

@@ -92,7 +92,9 @@ export function formatPlan(plan: RunPlan): string {
   const params = plan.params.map((p) => `${p.key}=${p.value}`);
   const env = plan.manager === 'local'
     ? 'local (the current environment; nothing is installed)'
-    : `${plan.manager} (Python ${plan.declaration.python ?? 'of the current interpreter'}, ${plan.declaration.dependencies.length} dependency lines)`;
+    : plan.manager === 'docker'
+      ? 'docker (docker_env; not supported by this build yet: `run` will refuse it)'
+      : `${plan.manager} (Python ${plan.declaration.python ?? 'of the current interpreter'}, ${plan.declaration.dependencies.length} dependency lines)`;
   return [
     `${label('Project')}${plan.dir}`,
     `${label('Entry point')}${plan.entryPointName}`,
