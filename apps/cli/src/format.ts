@@ -11,7 +11,8 @@ function duration(run: Run): string {
   return `${((run.info.endTime - run.info.startTime) / 1000).toFixed(1)}s`;
 }
 
-function table(head: string[], rows: string[][]): string {
+/** Plain aligned columns (no borders), one line per row; `head` may be empty. */
+export function table(head: string[], rows: string[][]): string {
   const t = new Table({
     head,
     // Plain columns, like `docker ps`: easy to read and to grep.

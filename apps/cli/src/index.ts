@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerEnv } from './commands/env.js';
 import { registerValidate } from './commands/validate.js';
 import { asExpected, exitCodeForError, formatError } from './errors.js';
 
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   registerRun(program, io);
   registerRuns(program, io);
+  registerEnv(program, io);
   registerValidate(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -13,6 +13,8 @@ export const BUILD_LOG_ARTIFACT = 'environment/build.log';
 export const LOCK_DIGEST_TAG = 'mlproject.env.lockDigest';
 export const ENV_KEY_TAG = 'mlproject.env.key';
 export const ENV_PYTHON_TAG = 'mlproject.env.python';
+/** Set when the environment was rebuilt from another run's lock (`--frozen-from`). */
+export const FROZEN_FROM_TAG = 'mlproject.env.frozenFrom';
 
 /**
  * Attaches the lock of the environment a run uses (the exact installed set) to the run as the

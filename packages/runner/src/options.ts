@@ -21,6 +21,13 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Environment cache root; default `defaultCacheDir(env)`. */
   cacheDir?: string;
+  /** Build the environment again even when a cached one matches (`--rebuild-env`). */
+  rebuildEnv?: boolean;
+  /**
+   * Build the environment from the lock recorded with this earlier run (`--frozen-from RUN_ID`),
+   * installing exactly those packages instead of resolving the env file again.
+   */
+  frozenFrom?: string;
   /** Receives the main progress lines (env built/reused, the command being run). */
   log?: (line: string) => void;
   /** Receives one line per environment build step (the CLI shows them on a terminal only). */

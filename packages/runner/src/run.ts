@@ -2,7 +2,7 @@ import os from 'node:os';
 import { defaultCacheDir } from '@mlproject/env';
 import type { Run, Tag, TrackingStore } from '@mlproject/tracking';
 import { createTrackingServer, resolveArtifactPath } from '@mlproject/tracking-server';
-import { recordBuildFailure, recordEnvironment } from './env-record.js';
+import { FROZEN_FROM_TAG, lockOfRun, recordBuildFailure, recordEnvironment } from './env-record.js';
 import { assertRunnable, defaultRegistry } from './environment.js';
 import { RunnerError } from './errors.js';
 import { resolveExperimentId } from './experiment.js';
@@ -49,11 +49,17 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
 
     let childEnv: NodeJS.ProcessEnv;
     try {
+      const frozenLock = options.frozenFrom === undefined ? undefined : await lockOfRun(store, opened.artifactsDestination, options.frozenFrom);
       const prepared = await backend.prepare({
         declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env),
         log: options.progress ?? (() => {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.rebuildEnv ? { rebuild: true } : {}),
+        ...(frozenLock === undefined ? {} : { frozenLock }),
       }, manager);
+      if (options.frozenFrom !== undefined) {
+        await store.setTag(runId, { key: FROZEN_FROM_TAG, value: options.frozenFrom });
+      }
       if (prepared.prefix !== null) {
         log(`${prepared.reused ? 'reused' : 'built'} environment ${prepared.prefix} in ${(prepared.durationMs / 1000).toFixed(1)} s`);
       }

@@ -12,6 +12,8 @@ export interface RunFlags {
   runName?: string;
   trackingUri?: string;
   dryRun?: boolean;
+  rebuildEnv?: boolean;
+  frozenFrom?: string;
 }
 
 /** 128 + the signal's number, as shells report a process killed by a signal. */
@@ -45,6 +47,8 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('--run-name <name>', 'name of the run')
     .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
     .option('--dry-run', 'print the entry point, parameters and exact command that would run; touch nothing')
+    .option('--rebuild-env', 'build the environment again even if a cached one matches')
+    .option('--frozen-from <run-id>', 'build the environment from the lock recorded with that run (same packages, no resolution)')
     .action(async (uri: string, flags: RunFlags) => {
       if (flags.dryRun) {
         const plan = await planRun(runOptions(uri, flags, paramArgs));
@@ -83,6 +87,8 @@ function runOptions(uri: string, flags: RunFlags, paramArgs: string[]): RunOptio
     ...(flags.experimentId === undefined ? {} : { experimentId: flags.experimentId }),
     ...(flags.runName === undefined ? {} : { runName: flags.runName }),
     ...(flags.trackingUri === undefined ? {} : { trackingUri: flags.trackingUri }),
+    ...(flags.rebuildEnv ? { rebuildEnv: true } : {}),
+    ...(flags.frozenFrom === undefined ? {} : { frozenFrom: flags.frozenFrom }),
   };
 }
 
