@@ -87,6 +87,11 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
   const log = request.log ?? (() => {});
   const base = request.env ?? process.env;
   const declaration = request.declaration;
+  if (declaration.kind !== 'python') {
+    throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `the ${manager} env manager builds from python_env.yaml, got a '${declaration.kind}' declaration`, {
+      hint: 'use --env-manager conda for a conda.yaml',
+    });
+  }
   const frozen = request.frozenLock;
   const interpreter = await findInterpreter(declaration.python, base);
   const key = frozen !== undefined ? frozenKey(interpreter, frozen) : await declarationKey(interpreter, declaration, request.projectDir);

@@ -45,10 +45,12 @@ export async function buildVenv(temp: string, prefix: string, plan: BuildPlan): 
   const { tool, interpreter, ctx } = plan;
   plan.log(`creating the virtualenv with ${describeTool(tool)} and Python ${interpreter.version}`);
   if (tool.kind === 'pip') await checkVenvModule(interpreter, ctx);
+  // The prompt the activate scripts show defaults to the directory name, which would be the temp one.
+  const prompt = ['--prompt', path.basename(prefix)];
   const create =
     tool.kind === 'uv'
-      ? [tool.executable, ['venv', '--no-project', '--relocatable', '--python', interpreter.executable, temp]] as const
-      : [interpreter.executable, ['-m', 'venv', temp]] as const;
+      ? [tool.executable, ['venv', '--no-project', '--relocatable', ...prompt, '--python', interpreter.executable, temp]] as const
+      : [interpreter.executable, ['-m', 'venv', ...prompt, temp]] as const;
   await runStep(ctx, `creating the virtualenv with ${describeTool(tool)}`, create[0], create[1], path.dirname(temp));
 
   const requirements = await mkdtemp(path.join(os.tmpdir(), 'mlproject-requirements-'));

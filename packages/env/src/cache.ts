@@ -50,13 +50,14 @@ export function envKey(parts: unknown): string {
 }
 
 /**
- * Where the output of one build is kept: `<cacheDir>/logs/<kind>/<name>-<UTC timestamp>-<pid>.log`.
- * A new file per build attempt, so a failed build's log survives the next attempt.
+ * Where the output of one build is kept: `<cacheDir>/logs/<kind>/<name>-<UTC timestamp, ms>-<pid>.log`.
+ * A new file per build attempt (even two in the same second), so a failed build's log survives the
+ * next attempt.
  * @param kind backend or tool family, e.g. `virtualenv` or `tools`.
  * @param name the env key or tool name.
  */
 export function buildLogPath(cacheDir: string, kind: string, name: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
   return path.join(cacheDir, 'logs', kind, `${name}-${stamp}-${process.pid}.log`);
 }
 

@@ -13,7 +13,18 @@ export interface PythonEnvDeclaration {
   dependencies: string[];
 }
 
-export type EnvDeclaration = PythonEnvDeclaration;
+/**
+ * A project's conda.yaml (MLproject `conda_env:`), for the conda backend. The backend reads the file
+ * itself, since the env key covers its raw text, as MLflow's env name does
+ * (`mlflow/utils/conda.py::_get_conda_env_name`).
+ */
+export interface CondaEnvDeclaration {
+  kind: 'conda';
+  /** Absolute path of the conda.yaml. */
+  file: string;
+}
+
+export type EnvDeclaration = PythonEnvDeclaration | CondaEnvDeclaration;
 
 export interface PrepareRequest {
   declaration: EnvDeclaration;

@@ -36,7 +36,7 @@ describe('envKey', () => {
 describe('buildLogPath', () => {
   it('puts one file per attempt under <cacheDir>/logs/<kind>', () => {
     const p = buildLogPath('/c', 'virtualenv', 'abc', new Date('2026-01-02T03:04:05.678Z'));
-    expect(p).toBe(`/c/logs/virtualenv/abc-20260102T030405Z-${process.pid}.log`);
+    expect(p).toBe(`/c/logs/virtualenv/abc-20260102T030405678Z-${process.pid}.log`);
   });
 });
 
