@@ -1,4 +1,4 @@
-import { parseAllDocuments, type Tags, type YAMLError } from 'yaml';
+import { parseAllDocuments, visit, type Document, type Tags, type YAMLError } from 'yaml';
 import { SpecError } from './errors.js';
 import { pyyamlScalarTags } from './yaml11-tags.js';
 
@@ -44,12 +44,31 @@ export function parseYaml(text: string, file: string | null): unknown {
   const doc = docs[0]!;
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) throw yamlError(problem, file);
+  clipBlockScalarAtEof(doc, text);
   try {
     return doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });
   } catch (error) {
     // An undefined alias (`*a`), a merge of a non-mapping (`<<: 1`) or too many aliases fail only here.
     throw new SpecError('ERR_MLPROJECT_SPEC_YAML', `invalid YAML: ${String((error as Error).message).split('\n')[0]}`, { file, hint: HINT, cause: error });
   }
+}
+
+/**
+ * PyYAML ends a block scalar (`|`, `>`, `|+`, `>+`) whose last content line is the file's last line,
+ * with no line break after it, without a final newline: the line break it keeps is the one it read,
+ * and at the end of the file there is none. The `yaml` package adds one; take it back off.
+ */
+function clipBlockScalarAtEof(doc: Document.Parsed, text: string): void {
+  if (/[\r\n]$/.test(text)) return;
+  const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  if (!/[^ \t]/.test(lastLine)) return;
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range?.[1] === text.length && typeof node.value === 'string' && node.value.endsWith('\n')) {
+        node.value = node.value.slice(0, -1);
+      }
+    },
+  });
 }
 
 function yamlError(error: YAMLError, file: string | null): SpecError {

@@ -143,3 +143,22 @@ describe('parseYaml: errors', () => {
     expect(fail('a: !!int 1.5').message).toContain("invalid literal for int(): '1.5'");
   });
 });
+
+// Expected values from PyYAML 6 `yaml.safe_load` on the same text (no newline at the end of the file).
+describe('parseYaml: block scalars on the last line of a file without a final newline', () => {
+  const k = (text: string): unknown => (parseYaml(text, '/p/f.yaml') as Map<string, unknown>).get('k');
+  it('keep no final line break for |, |+, > and >+ (LF and CRLF), as PyYAML', () => {
+    expect(k('k: |\n  echo ARGS')).toBe('echo ARGS');
+    expect(k('k: |\r\n  a\r\n  b')).toBe('a\nb');
+    expect(k('k: |+\n  a\n\n  b')).toBe('a\n\nb');
+    expect(k('k: |-\n  a\n  b')).toBe('a\nb');
+    expect(k('k: >\n  a\n  b  ')).toBe('a b  ');
+    expect(k('k: >+\n  a\n  b')).toBe('a b');
+  });
+  it('keep it when the file ends with a line break, a blank line or a comment', () => {
+    expect(k('k: |\n  a\n')).toBe('a\n');
+    expect(k('k: |+\n  a\n\n  ')).toBe('a\n\n');
+    expect(k('k: |\n  a\n# c')).toBe('a\n');
+    expect(parseYaml('a:\n  k: |\n    x\nb: |\n  y', null)).toEqual(new Map([['a', new Map([['k', 'x\n']])], ['b', 'y']]));
+  });
+});

@@ -57,6 +57,15 @@ def define_cases(case, err, ep1):
          differs=CRASH.format("yaml ConstructorError"), ours=err(YAML))
     case("CRLF line endings in a | block",
          "entry_points:\r\n  main:\r\n    command: |\r\n      python a.py \\\r\n        --x 1\r\n", ["extra=2"], rule=r)
+    # A block scalar on the file's last line with no final newline: PyYAML keeps no line break (clip or keep).
+    for style in ("|", "|+", "|-", ">", ">+"):
+        case(f"{style} block at end of file without final newline",
+             "entry_points:\n  main:\n    parameters: {a: {default: 1}}\n    command: " + style
+             + "\n      echo ARGS\n      {a}", ["flag=1"], rule=r)
+    case("| block at end of a CRLF file without final newline",
+         "entry_points:\r\n  main:\r\n    command: |\r\n      python a.py \\\r\n        --x 1", ["extra=2"], rule=r)
+    case("| block at end of file, last line only spaces, no final newline",
+         "entry_points:\n  main:\n    command: |+\n      echo ARGS\n\n   ", ["flag=1"], rule=r)
     case("document start marker and comments",
          "---\n# a comment\nname: x # trailing\nentry_points:\n  main:\n    command: 'echo hi' # ok\n", rule=r)
     case("key with a space before the colon",
