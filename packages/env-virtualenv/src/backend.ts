@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  EnvError,
   buildLogPath,
   buildOnce,
   envKey,
