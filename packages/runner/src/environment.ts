@@ -1,6 +1,7 @@
 import { EnvironmentRegistry, type EnvDeclaration } from '@mlproject/env';
 import { localBackend } from '@mlproject/env-local';
 import { virtualenvBackend } from '@mlproject/env-virtualenv';
+import { condaBackend } from '@mlproject/env-conda';
 import { condaToPythonEnv, readCondaEnv, readPythonEnv, type Project, type SpecWarning } from '@mlproject/spec';
 import { RunnerError } from './errors.js';
 
@@ -9,6 +10,7 @@ export function defaultRegistry(): EnvironmentRegistry {
   const registry = new EnvironmentRegistry();
   registry.register(localBackend);
   registry.register(virtualenvBackend);
+  registry.register(condaBackend);
   return registry;
 }
 
@@ -16,24 +18,20 @@ export function defaultRegistry(): EnvironmentRegistry {
  * Picks the env manager as `mlflow/projects/backend/local.py::LocalBackend.run` does: when none is
  * given, python_env (and a project with no env file) -> `virtualenv`, conda_env -> `conda`.
  * A docker_env project gives `docker` (MLflow ignores --env-manager for it); `run()` refuses it for now.
- * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION for conda on a python_env project (MLflow's message);
- *   ERR_MLPROJECT_RUN_UNSUPPORTED for conda ones until the conda backend is registered.
+ * @throws RunnerError ERR_MLPROJECT_RUN_BAD_OPTION for conda on a project without a conda.yaml (MLflow's message).
  */
 export function chooseEnvManager(project: Project, requested: string | undefined): string {
   // MLflow: a docker_env project always runs in its image, whatever --env-manager says.
   if (project.env.type === 'docker_env') return 'docker';
   const manager = requested ?? (project.env.type === 'conda_env' ? 'conda' : 'virtualenv');
   if (manager === 'conda') {
-    if (project.env.type === 'python_env') {
+    if (project.env.type !== 'conda_env') {
       throw new RunnerError(
         'ERR_MLPROJECT_RUN_BAD_OPTION',
         "python_env project cannot be executed using conda. Set `--env-manager` to 'virtualenv' or 'local' to execute this project.",
         { hint: 'drop --env-manager conda: python_env.yaml projects are built with --env-manager virtualenv (the default)' },
       );
     }
-    throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.env.file}: conda environments are not supported yet`, {
-      hint: 'use --env-manager local to run in the current environment',
-    });
   }
   return manager;
 }
@@ -66,4 +64,16 @@ export function assertRunnable(project: Project, manager: string): void {
   throw new RunnerError('ERR_MLPROJECT_RUN_UNSUPPORTED', `${project.file ?? project.dir}: docker_env projects are not supported yet`, {
     hint: 'run it with mlflow run, or replace docker_env with a python_env.yaml',
   });
+}
+
+/**
+ * What the chosen env manager builds: the conda.yaml itself for `conda`, else the Python declaration
+ * (see {@link pythonDeclaration}); nothing is read for `local` and `docker`.
+ */
+export async function envDeclaration(project: Project, manager: string): Promise<{ declaration: EnvDeclaration; warnings: SpecWarning[] }> {
+  if (manager === 'conda' && project.env.type === 'conda_env') return { declaration: { kind: 'conda', file: project.env.file }, warnings: [] };
+  if (manager === 'local' || manager === 'docker') {
+    return { declaration: { kind: 'python', python: null, buildDependencies: [], dependencies: [] }, warnings: [] };
+  }
+  return pythonDeclaration(project);
 }

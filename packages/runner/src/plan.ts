@@ -4,7 +4,7 @@ import type { EnvDeclaration } from '@mlproject/env';
 import { computeCommand, paramsToLog, pathWarnings } from '@mlproject/params';
 import { getEntryPoint, loadProject, type Project } from '@mlproject/spec';
 import type { Param } from '@mlproject/tracking';
-import { chooseEnvManager, defaultRegistry, pythonDeclaration } from './environment.js';
+import { chooseEnvManager, defaultRegistry, envDeclaration } from './environment.js';
 import { RunnerError } from './errors.js';
 import type { RunOptions } from './options.js';
 import { resolveTrackingUri, sqlitePathFromUri } from './tracking-uri.js';
@@ -66,9 +66,7 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const manager = chooseEnvManager(project, options.envManager);
   if (manager !== 'docker') defaultRegistry().get(manager);
   // `local` builds nothing and `docker` uses its image, so no env file is read (as in MLflow).
-  const { declaration, warnings: envWarnings } = manager === 'local' || manager === 'docker'
-    ? { declaration: { kind: 'python' as const, python: null, buildDependencies: [], dependencies: [] }, warnings: [] }
-    : await pythonDeclaration(project);
+  const { declaration, warnings: envWarnings } = await envDeclaration(project, manager);
   const trackingUri = resolveTrackingUri(options.trackingUri, env, cwd);
   const warnings = [...project.warnings, ...envWarnings, ...pathWarnings(entryPoint, userParams, { cwd, projectDir: dir })];
   return {

@@ -100,7 +100,9 @@ export function formatPlan(plan: RunPlan): string {
     ? 'local (the current environment; nothing is installed)'
     : plan.manager === 'docker'
       ? 'docker (docker_env; not supported by this build yet: `run` will refuse it)'
-      : `${plan.manager} (Python ${plan.declaration.python ?? 'of the current interpreter'}, ${plan.declaration.dependencies.length} dependency lines)`;
+      : plan.declaration.kind === 'conda'
+        ? `${plan.manager} (${plan.declaration.file})`
+        : `${plan.manager} (Python ${plan.declaration.python ?? 'of the current interpreter'}, ${plan.declaration.dependencies.length} dependency lines)`;
   return [
     `${label('Project')}${plan.dir}`,
     `${label('Entry point')}${plan.entryPointName}`,
