@@ -66,4 +66,24 @@ describe('mlproject validate', () => {
       ['WARN_MLPROJECT_SPEC_UNKNOWN_KEY', 'entry_points.main.parameters.n.default:3'],
     ]);
   });
+
+  it('reports command templates run would fail on, with file and key path entry_points.<name>.command', async () => {
+    const dir = project({
+      MLproject:
+        'entry_points:\n  main:\n    parameters: {alpha: {default: 1}}\n    command: python t.py {alpha} {beta}\n' +
+        '  env:\n    command: echo ${HOME}\n  stray:\n    command: echo }\n  spaced:\n    parameters: {k: string}\n    command: echo { k }\n' +
+        '  fine:\n    command: "awk \'{{print $1}}\' f"\n',
+    });
+    const result = await mlproject(['validate'], { cwd: dir });
+    expect(result.exitCode, result.all).toBe(1);
+    const lines = result.stdout.split('\n').filter((line) => line.startsWith('error: '));
+    expect(lines).toEqual([
+      "error: MLproject: entry_points.main.command: Command of entry point 'main' uses {beta}, but 'beta' is not a declared parameter of this entry point",
+      "error: MLproject: entry_points.env.command: Command of entry point 'env' uses {HOME}, but 'HOME' is not a declared parameter of this entry point",
+      "error: MLproject: entry_points.stray.command: Command of entry point 'stray' has a single '}' at character 6",
+      "error: MLproject: entry_points.spaced.command: Command of entry point 'spaced' uses { k }, but ' k ' (with spaces) is not a declared parameter of this entry point",
+    ]);
+    expect(result.stdout).toContain('  hint: Write {k} without spaces inside the braces.');
+    expect(result.stdout.split('\n').at(-1)).toBe('4 errors, 0 warnings');
+  });
 });

@@ -32,21 +32,42 @@ export function oneLine(text: string): string {
   });
 }
 
+/** Options of the {@link ParamsError} constructor. */
+export interface ParamsErrorOptions {
+  hint?: string;
+  param?: string;
+  /** Absolute path of the file at fault (the MLproject, for a command template error), if any. */
+  file?: string | null;
+  /** Dotted key path inside `file`, e.g. `entry_points.main.command`. */
+  keyPath?: string | null;
+  cause?: unknown;
+}
+
 /**
- * An expected error in parameters or in filling the command. `message` is one line (MLflow's own
- * wording where MLflow has a message; line breaks in the user text it quotes, e.g. a `-P` value, are
- * escaped as `\n`), `hint` says what to do, `param` names the parameter or template field at fault
- * when there is one.
+ * An expected error in parameters or in filling the command. `message` is one line,
+ * `<file>: <keyPath>: <detail>` when the error is located in a file (a command template error when
+ * the caller passed the MLproject's path), else just `detail`: MLflow's own wording where MLflow has
+ * a message; line breaks in the user text it quotes, e.g. a `-P` value, are escaped as `\n`. `hint`
+ * says what to do, `param` names the parameter or template field at fault when there is one.
  */
 export class ParamsError extends Error {
   readonly code: ParamsErrorCode;
   readonly hint: string | undefined;
   readonly param: string | undefined;
-  constructor(code: ParamsErrorCode, message: string, options: { hint?: string; param?: string; cause?: unknown } = {}) {
-    super(oneLine(message), options.cause === undefined ? undefined : { cause: options.cause });
+  readonly file: string | null;
+  readonly keyPath: string | null;
+  /** The message without the location. */
+  readonly detail: string;
+  constructor(code: ParamsErrorCode, message: string, options: ParamsErrorOptions = {}) {
+    const file = options.file ?? null;
+    const keyPath = options.keyPath ?? null;
+    super(oneLine([file, keyPath, message].filter((part) => part !== null && part !== '').join(': ')), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ParamsError';
     this.code = code;
     this.hint = options.hint === undefined ? undefined : oneLine(options.hint);
     this.param = options.param;
+    this.file = file;
+    this.keyPath = keyPath;
+    this.detail = oneLine(message);
   }
 }

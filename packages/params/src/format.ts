@@ -23,12 +23,20 @@ type Fail = (message: string, hint: string, param?: string) => never;
  * calls it.
  *
  * @param entryPoint - the entry point's name, for messages
+ * @param where - the file and key path of the template, for the error's location (none by default)
  * @throws {@link ParamsError} `ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE`
  */
-export function formatTemplate(template: string, values: Record<string, string>, entryPoint: string): string {
+export function formatTemplate(
+  template: string,
+  values: Record<string, string>,
+  entryPoint: string,
+  where: { file?: string | null; keyPath?: string | null } = {},
+): string {
   const fail: Fail = (message, hint, param) => {
     throw new ParamsError('ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE', `Command of entry point '${entryPoint}' ${message}`, {
       hint,
+      file: where.file ?? null,
+      keyPath: where.keyPath ?? null,
       ...(param === undefined ? {} : { param }),
     });
   };
@@ -101,9 +109,14 @@ function render(field: Field, values: Record<string, string>, fail: Fail, entryP
     fail(`uses the positional field ${text}`, 'Name the field after a declared parameter, e.g. {alpha}; write {{ and }} for literal braces.', name);
   }
   if (!Object.hasOwn(values, key)) {
+    const trimmed = key.trim();
+    if (trimmed !== key && trimmed !== '' && Object.hasOwn(values, trimmed)) {
+      fail(`uses ${text}, but '${key}' (with spaces) is not a declared parameter of this entry point`, `Write {${trimmed}} without spaces inside the braces.`, key);
+    }
+    const shownKey = trimmed === '' ? key : trimmed;
     fail(
       `uses ${text}, but '${key}' is not a declared parameter of this entry point`,
-      `Declare it under entry_points.${entryPoint}.parameters (-P ${key}=... alone does not fill a field), ` +
+      `Declare ${shownKey} under entry_points.${entryPoint}.parameters (-P ${shownKey}=... alone does not fill a field), ` +
         'or write {{ and }} for literal braces, e.g. ${{HOME}}.',
       key,
     );

@@ -1,4 +1,4 @@
-export { ParamsError, type ParamsErrorCode } from './errors.js';
+export { ParamsError, type ParamsErrorCode, type ParamsErrorOptions } from './errors.js';
 export { parseParamArgs } from './args.js';
 export { floatRepr, pythonRepr, pythonStr, strRepr } from './python-str.js';
 export { shellQuote } from './shell.js';
@@ -6,5 +6,5 @@ export { localPathOrNull, unquote, urlsplit } from './url.js';
 export { checkNumericValue, isPythonFloat, isPythonInt } from './numeric.js';
 export { EXTRA_PARAM_NAME, computeParameters, type ComputeParametersOptions, type ComputedParameters } from './parameters.js';
 export { formatTemplate } from './format.js';
-export { computeCommand, paramsToLog, type ComputeCommandOptions } from './command.js';
+export { checkCommandTemplate, computeCommand, paramsToLog, type ComputeCommandOptions } from './command.js';
 export { pathWarnings, type ParamsWarning, type ParamsWarningCode, type PathWarningsOptions } from './path-warnings.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getEntryPoint, parseProject, type EntryPoint } from '../../spec/src/index.js';
-import { ParamsError, computeCommand, paramsToLog, shellQuote } from '../src/index.js';
+import { ParamsError, checkCommandTemplate, computeCommand, paramsToLog, shellQuote } from '../src/index.js';
 
 const project = parseProject(
   `entry_points:
@@ -84,6 +84,34 @@ describe('computeCommand: template errors instead of Python KeyError/ValueError'
   });
   it('supports !s and !r conversions like Python', () => {
     expect(computeCommand(ep('run {alpha!s} {alpha!r}'), { alpha: 'a b' })).toBe(`run 'a b' "'a b'"`);
+  });
+  it('names the file and key path entry_points.<name>.command when given the MLproject path', () => {
+    let error: unknown;
+    try {
+      computeCommand(ep('echo {beta}'), {}, { cwd: '/', file: '/proj/MLproject' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParamsError);
+    const e = error as ParamsError;
+    expect([e.file, e.keyPath]).toEqual(['/proj/MLproject', 'entry_points.main.command']);
+    expect(e.message).toBe("/proj/MLproject: entry_points.main.command: Command of entry point 'main' uses {beta}, but 'beta' is not a declared parameter of this entry point");
+    expect(e.detail).toBe("Command of entry point 'main' uses {beta}, but 'beta' is not a declared parameter of this entry point");
+  });
+  it('says to remove the spaces of { alpha }, without stray spaces in the hint', () => {
+    const e = fail(ep('run { alpha }'), {});
+    expect(e.message).toBe("Command of entry point 'main' uses { alpha }, but ' alpha ' (with spaces) is not a declared parameter of this entry point");
+    expect(e.hint).toBe('Write {alpha} without spaces inside the braces.');
+    expect(fail(ep('run { beta }'), {}).hint).toMatch(/^Declare beta under entry_points\.main\.parameters \(-P beta=\.\.\. alone/);
+  });
+  it('checkCommandTemplate finds what computeCommand would fail on, without values', () => {
+    for (const bad of ['echo {beta}', 'echo ${HOME}', 'echo }', 'echo { alpha }', 'echo {alpha']) {
+      const e = checkCommandTemplate(ep(bad), { file: '/proj/MLproject' });
+      expect(e?.code, bad).toBe('ERR_MLPROJECT_PARAMS_COMMAND_TEMPLATE');
+      expect(e?.keyPath).toBe('entry_points.main.command');
+    }
+    expect(checkCommandTemplate(ep('echo {alpha} ${{HOME}} }}'))).toBeNull();
+    expect(checkCommandTemplate({ name: 'r', command: 'run {n}', parameters: [{ name: 'n', type: 'int', default: null }] })).toBeNull();
   });
   it('allows hyphens in field names, as str.format does', () => {
     const hyphen: EntryPoint = { name: 'm', command: 'run --bs={batch-size}', parameters: [{ name: 'batch-size', type: 'int', default: 32 }] };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { checkCommandTemplate, type ParamsError } from '@mlproject/params';
 import { validateProject, type SpecError, type SpecWarning } from '@mlproject/spec';
 
 interface Io {
@@ -7,7 +8,7 @@ interface Io {
   setExitCode: (n: number) => void;
 }
 
-type Problem = Pick<SpecError | SpecWarning, 'code' | 'file' | 'keyPath' | 'detail' | 'hint'>;
+type Problem = Pick<SpecError | SpecWarning | ParamsError, 'code' | 'file' | 'keyPath' | 'detail' | 'hint'>;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -30,8 +31,9 @@ function toJson(problem: Problem & { message: string }) {
 }
 
 /**
- * `mlproject validate [DIR]`: loads the MLproject and its env file and prints every error and warning
- * (one line each, hint below), then `N errors, M warnings`. Exit code 1 when there is an error.
+ * `mlproject validate [DIR]`: loads the MLproject and its env file, checks each entry point's command
+ * template as `run` would fill it, and prints every error and warning (one line each, hint below),
+ * then `N errors, M warnings`. Exit code 1 when there is an error.
  */
 export function registerValidate(program: Command, io: Io): void {
   program
@@ -41,7 +43,11 @@ export function registerValidate(program: Command, io: Io): void {
     .option('--json', 'print JSON for scripts: {ok, project, errors, warnings}')
     .action(async (dir: string, flags: { json?: boolean }) => {
       const cwd = process.cwd();
-      const { project, errors, warnings } = await validateProject(path.resolve(cwd, dir));
+      const validation = await validateProject(path.resolve(cwd, dir));
+      const { project, warnings } = validation;
+      // A project is only returned when its MLproject has no errors, so template errors come first.
+      const templateErrors = (project?.entryPoints ?? []).flatMap((ep) => checkCommandTemplate(ep, { file: project?.file ?? null }) ?? []);
+      const errors: (SpecError | ParamsError)[] = [...templateErrors, ...validation.errors];
       if (errors.length > 0) io.setExitCode(1);
       if (flags.json) {
         const summary = project === null ? null : { name: project.name, file: project.file, entryPoints: project.entryPoints.map((ep) => ep.name), env: project.env };
