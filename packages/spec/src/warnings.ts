@@ -71,22 +71,25 @@ function unknownKeys(map: Map<unknown, unknown>, known: string[], base: string |
     out.push(specWarning('WARN_MLPROJECT_SPEC_UNKNOWN_KEY', `unknown key ${JSON.stringify(key)}, which MLflow ignores`, {
       file,
       keyPath,
-      hint: keyHint(key, value, known),
+      hint: keyHint(key, value, known, map),
     }));
   }
 }
 
-function keyHint(key: string, value: unknown, known: string[]): string {
+function keyHint(key: string, value: unknown, known: string[], map: Map<unknown, unknown>): string {
+  // When the intended key is present too (`{default: 1, defualt: 2}`), the typo is only ignored.
+  const consequenceOf = (intended: string): string | undefined =>
+    map.has(intended) ? `${JSON.stringify(intended)} is set too, so this key is simply ignored` : CONSEQUENCE[intended];
   // `{type:int}` and `{type str}`: one key where two words were meant.
   const glued = /^([A-Za-z_]+)(?::|\s+)(\S.*)$/.exec(key);
   if (glued?.[1] !== undefined && known.includes(glued[1]) && (value === null || value === undefined)) {
-    const consequence = CONSEQUENCE[glued[1]];
+    const consequence = consequenceOf(glued[1]);
     return `Write "${glued[1]}: ${glued[2]}" with a space after the colon; YAML reads "${key}" as one key${consequence ? ` (${consequence})` : ''}.`;
   }
   if (known.includes('type') && KNOWN_TYPES.includes(key)) return `Did you mean "type: ${key}"?`;
   const near = closest(key, known);
   if (near !== undefined) {
-    const consequence = CONSEQUENCE[near];
+    const consequence = consequenceOf(near);
     return `Did you mean "${near}"?${consequence ? ` ${consequence[0]!.toUpperCase()}${consequence.slice(1)}.` : ''}`;
   }
   return `Known keys here: ${known.join(', ')}. Remove the key or fix its indentation.`;

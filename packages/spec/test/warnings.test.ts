@@ -6,6 +6,20 @@ const warn = (text: string): SpecWarning[] => parseProject(text, { dir: '/proj',
 const brief = (ws: SpecWarning[]) => ws.map((w) => [w.code, w.keyPath]);
 
 describe('parseProject warnings', () => {
+  it('says a typo key is simply ignored when the intended key is set too', () => {
+    const ws = warn(`entry_points:
+  main:
+    parameters:
+      a: {type: int, default: 1, defualt: 2}
+      b: {type: int, type:float}
+    command: echo {a}
+    comand: x`);
+    expect(ws.map((w) => [w.keyPath, w.hint])).toEqual([
+      ['entry_points.main.comand', 'Did you mean "command"? "command" is set too, so this key is simply ignored.'],
+      ['entry_points.main.parameters.a.defualt', 'Did you mean "default"? "default" is set too, so this key is simply ignored.'],
+      ['entry_points.main.parameters.b.type:float', 'Write "type: float" with a space after the colon; YAML reads "type:float" as one key ("type" is set too, so this key is simply ignored).'],
+    ]);
+  });
   it('flags the typo keys found in real projects and suggests the intended key', () => {
     const ws = warn(`entry_points:
   main:
