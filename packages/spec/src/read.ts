@@ -1,6 +1,6 @@
 // File-system edge of the package: find, read and load. Everything else is pure.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SpecError } from './errors.js';
 import { parseProject } from './project.js';
@@ -48,7 +48,8 @@ export async function readText(file: string): Promise<string> {
  * @throws {@link SpecError} `ERR_MLPROJECT_SPEC_FILE_MISNAMED` when there is no MLproject but an
  *   `MLproject.yaml` / `.yml` (MLflow silently ignores it); `ERR_MLPROJECT_SPEC_FILE_AMBIGUOUS` when two
  *   names match (e.g. `MLproject` and `mlproject`; MLflow picks whichever the OS lists first);
- *   `ERR_MLPROJECT_SPEC_FILE_NOT_FOUND` when `dir` does not exist or is not a directory
+ *   `ERR_MLPROJECT_SPEC_FILE_NOT_FOUND` when `dir` does not exist or is not a directory, or when the
+ *   MLproject is a dangling symbolic link (naming the link and its target)
  */
 export async function findProjectFile(dir: string): Promise<string | null> {
   const abs = path.resolve(dir);
@@ -68,6 +69,13 @@ export async function findProjectFile(dir: string): Promise<string | null> {
   for (const name of names.filter((n) => n.toLowerCase() === 'mlproject')) {
     const info = await stat(path.join(abs, name)).catch(() => null);
     if (info?.isFile()) files.push(path.join(abs, name));
+    else if (info === null && (await lstat(path.join(abs, name)).catch(() => null))?.isSymbolicLink()) {
+      const target = await readlink(path.join(abs, name)).catch(() => '?');
+      throw new SpecError('ERR_MLPROJECT_SPEC_FILE_NOT_FOUND', `is a symbolic link to ${target}, which does not exist`, {
+        file: path.join(abs, name),
+        hint: `Fix or remove the link; the MLproject would be missed and the project run without it.`,
+      });
+    }
   }
   if (files.length > 1) {
     throw new SpecError('ERR_MLPROJECT_SPEC_FILE_AMBIGUOUS', `found ${files.length} MLproject files: ${files.join(', ')}`, {

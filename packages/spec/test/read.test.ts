@@ -57,6 +57,13 @@ describe('findProjectFile', () => {
     await symlink(path.join(dir, 'real'), path.join(dir, 'MLproject'));
     expect(await findProjectFile(dir)).toBe(path.join(dir, 'MLproject'));
   });
+  it('reports a dangling symlink named MLproject, naming the link and its target (loadProject too)', async () => {
+    await symlink(path.join(dir, 'gone'), path.join(dir, 'MLproject'));
+    const e = await rejection(findProjectFile(dir));
+    expect(e.code).toBe('ERR_MLPROJECT_SPEC_FILE_NOT_FOUND');
+    expect(e.message).toBe(`${path.join(dir, 'MLproject')}: is a symbolic link to ${path.join(dir, 'gone')}, which does not exist`);
+    expect((await rejection(loadProject(dir))).file).toBe(path.join(dir, 'MLproject'));
+  });
   it('refuses two MLproject files that differ only in case', async () => {
     await write('MLproject', '');
     await write('mlproject', '');

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,14 @@ afterEach(async () => {
 const write = (name: string, text: string) => writeFile(path.join(dir, name), text);
 
 describe('validateProject', () => {
+  it('reports a dangling MLproject symlink as an error, naming the link and its target', async () => {
+    await symlink('../elsewhere/MLproject', path.join(dir, 'MLproject'));
+    const { project, errors } = await validateProject(dir);
+    expect(project).toBeNull();
+    expect(errors.map((e) => [e.code, e.message])).toEqual([
+      ['ERR_MLPROJECT_SPEC_FILE_NOT_FOUND', `${path.join(dir, 'MLproject')}: is a symbolic link to ../elsewhere/MLproject, which does not exist`],
+    ]);
+  });
   it('returns the project and no problems for a clean project', async () => {
     await write('MLproject', 'name: demo\npython_env: python_env.yaml\nentry_points:\n  main:\n    command: python train.py\n');
     await write('python_env.yaml', 'python: "3.10"\ndependencies: [mlflow]\n');
