@@ -86,4 +86,19 @@ describe('mlproject validate', () => {
     expect(result.stdout).toContain('  hint: Write {k} without spaces inside the braces.');
     expect(result.stdout.split('\n').at(-1)).toBe('4 errors, 0 warnings');
   });
+
+  it('warns about duplicate keys and about an empty directory or an MLproject without entry points', async () => {
+    const dup = project({ MLproject: 'entry_points:\n  main:\n    command: echo 1\n    command: echo 2\n' });
+    const result = await mlproject(['validate'], { cwd: dup });
+    expect([result.exitCode, result.stdout.split('\n')]).toEqual([0, [
+      'warning: MLproject: entry_points.main.command: duplicate key "command" at line 4 (first at line 3); MLflow keeps only the last one',
+      '  hint: Remove one of the two; the value at line 3 is ignored.',
+      '0 errors, 1 warning',
+    ]]);
+    const empty = await mlproject(['validate'], { cwd: project({}) });
+    expect(empty.exitCode).toBe(0);
+    expect(empty.stdout).toMatch(/^warning: .*: no MLproject file; `run` only accepts a script entry point such as -e train\.py\n/);
+    const none = await mlproject(['validate'], { cwd: project({ MLproject: '{}\n' }) });
+    expect(none.stdout).toMatch(/^warning: MLproject: entry_points: no entry points; `run` only accepts/);
+  });
 });

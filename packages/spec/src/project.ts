@@ -4,8 +4,8 @@ import { DockerEnvSpec, EnvFilePath, MLprojectSpec } from './mlproject-schema.js
 import type { EntryPoint, EnvSpec, Project, SpecWarning } from './types.js';
 import { collect } from './validate.js';
 import { pyTruthy } from './values.js';
-import { projectWarnings } from './warnings.js';
-import { parseYaml } from './yaml11.js';
+import { projectWarnings, specWarning } from './warnings.js';
+import { parseYaml, type DuplicateKey } from './yaml11.js';
 
 /** Options of {@link parseProject}. */
 export interface ParseProjectOptions {
@@ -69,13 +69,14 @@ export function analyzeProject(text: string, options: ParseProjectOptions): Proj
   const file = options.file === null ? null : path.resolve(dir, options.file);
   const errors: SpecError[] = [];
   let raw: unknown;
+  const duplicates: DuplicateKey[] = [];
   try {
-    raw = file === null && text.trim() === '' ? new Map() : parseYaml(text, file);
+    raw = file === null && text.trim() === '' ? new Map() : parseYaml(text, file, (d) => duplicates.push(d));
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     return { project: null, env: null, errors: [error], warnings: [] };
   }
-  const warnings = file === null ? [] : projectWarnings(raw, file);
+  const warnings = file === null ? [] : [...duplicates.map((d) => duplicateKeyWarning(d, file)), ...projectWarnings(raw, file)];
   if (raw === null) {
     errors.push(new SpecError('ERR_MLPROJECT_SPEC_INVALID', 'expected a mapping of MLproject keys (name, entry_points, ...), found an empty file', {
       file,
@@ -104,6 +105,15 @@ export function analyzeProject(text: string, options: ParseProjectOptions): Proj
     command: ep.command,
   }));
   return { project: { name: spec.output.name, dir, file, entryPoints, env, warnings }, env, errors, warnings };
+}
+
+function duplicateKeyWarning(d: DuplicateKey, file: string): SpecWarning {
+  const key = d.keyPath.slice(d.keyPath.lastIndexOf('.') + 1);
+  return specWarning('WARN_MLPROJECT_SPEC_DUPLICATE_KEY', `duplicate key ${JSON.stringify(key)} at line ${d.line} (first at line ${d.firstLine}); MLflow keeps only the last one`, {
+    file,
+    keyPath: d.keyPath,
+    hint: `Remove one of the two; the value at line ${d.firstLine} is ignored.`,
+  });
 }
 
 // MLflow counts keys that are present, even with an empty value; the set is shown in file order.

@@ -54,7 +54,11 @@ export type SpecWarningCode =
   /** A parameter type other than string, float, int, path and uri; MLflow treats it as string. */
   | 'WARN_MLPROJECT_SPEC_UNKNOWN_TYPE'
   /** A conda.yaml entry that a virtualenv / uv build (MLflow's conversion) drops or refuses. */
-  | 'WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV';
+  | 'WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV'
+  /** A key given twice in the same mapping; PyYAML (and so MLflow) silently keeps the last one. */
+  | 'WARN_MLPROJECT_SPEC_DUPLICATE_KEY'
+  /** The project has no MLproject, or one without entry points: only `-e script.py` / `.sh` can run. */
+  | 'WARN_MLPROJECT_SPEC_NO_ENTRY_POINTS';
 
 /**
  * A non-fatal problem in a spec file: MLflow accepts it, but it is almost certainly a mistake.

@@ -38,15 +38,32 @@ export async function validateProject(dir: string): Promise<ProjectValidation> {
     const text = file === null ? '' : await readText(file);
     const analysis = analyzeProject(text, { dir: abs, file, exists: existsSync });
     const envFile = analysis.env === null ? { errors: [], warnings: [] } : await validateEnvFile(analysis.env);
+    const noEntryPoints = analysis.project !== null && analysis.project.entryPoints.length === 0 ? [noEntryPointsWarning(abs, file)] : [];
     return {
       project: analysis.project,
       errors: [...analysis.errors, ...envFile.errors],
-      warnings: [...analysis.warnings, ...envFile.warnings],
+      warnings: [...noEntryPoints, ...analysis.warnings, ...envFile.warnings],
     };
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     return { project: null, errors: [error], warnings: [] };
   }
+}
+
+// Not an error (MLflow runs `-e script.py` without an MLproject), but `validate` should not stay silent.
+function noEntryPointsWarning(dir: string, file: string | null): SpecWarning {
+  if (file === null) {
+    return specWarning('WARN_MLPROJECT_SPEC_NO_ENTRY_POINTS', 'no MLproject file; `run` only accepts a script entry point such as -e train.py', {
+      file: dir,
+      keyPath: null,
+      hint: 'Add an MLproject with entry_points, or run a script with -e script.py (or .sh).',
+    });
+  }
+  return specWarning('WARN_MLPROJECT_SPEC_NO_ENTRY_POINTS', 'no entry points; `run` only accepts a script entry point such as -e train.py', {
+    file,
+    keyPath: 'entry_points',
+    hint: 'Declare entry points, e.g. entry_points: {main: {command: python train.py}}.',
+  });
 }
 
 async function validateEnvFile(env: EnvSpec): Promise<{ errors: SpecError[]; warnings: SpecWarning[] }> {

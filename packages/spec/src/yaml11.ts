@@ -1,4 +1,4 @@
-import { parseAllDocuments, visit, type Document, type Tags, type YAMLError } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Tags, type YAMLError } from 'yaml';
 import { SpecError } from './errors.js';
 import { pyyamlScalarTags } from './yaml11-tags.js';
 
@@ -21,11 +21,13 @@ function pyyamlTags(tags: Tags): Tags {
  *
  * @param text - the file's text (already decoded from UTF-8)
  * @param file - absolute path used in error messages, or null
+ * @param onDuplicateKey - called for each key that repeats an earlier key of the same mapping (PyYAML
+ *   silently keeps the last value), with its dotted key path and 1-based lines
  * @returns the document's value; `null` for an empty document (or a file of comments only)
  * @throws {@link SpecError} `ERR_MLPROJECT_SPEC_YAML` on a syntax error, an unknown tag, an invalid
- *   timestamp or int, or more than one document
+ *   timestamp or int, a file nested too deeply, or more than one document
  */
-export function parseYaml(text: string, file: string | null): unknown {
+export function parseYaml(text: string, file: string | null, onDuplicateKey?: (duplicate: DuplicateKey) => void): unknown {
   const docs = parseAllDocuments(text, {
     version: '1.1',
     customTags: pyyamlTags,
@@ -44,12 +46,54 @@ export function parseYaml(text: string, file: string | null): unknown {
   const doc = docs[0]!;
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) throw yamlError(problem, file);
-  clipBlockScalarAtEof(doc, text);
   try {
+    clipBlockScalarAtEof(doc, text);
+    if (onDuplicateKey !== undefined) findDuplicateKeys(doc.contents, null, text, onDuplicateKey);
     return doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });
   } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw nestedTooDeeply(file, error);
     // An undefined alias (`*a`), a merge of a non-mapping (`<<: 1`) or too many aliases fail only here.
     throw new SpecError('ERR_MLPROJECT_SPEC_YAML', `invalid YAML: ${String((error as Error).message).split('\n')[0]}`, { file, hint: HINT, cause: error });
+  }
+}
+
+/** A key that repeats an earlier key of the same mapping (see {@link parseYaml}). */
+export interface DuplicateKey {
+  /** Dotted key path of the repeated key, e.g. `entry_points.main.command`. */
+  keyPath: string;
+  /** 1-based line of the repeated (kept) key. */
+  line: number;
+  /** 1-based line of the earlier (ignored) key. */
+  firstLine: number;
+}
+
+// Keys are compared by type and value, as PyYAML compares the constructed keys (`1` and `0x1` collide).
+function keyId(key: unknown): string | null {
+  if (!isScalar(key)) return null;
+  const value = key.value;
+  return `${typeof value}:${String(value)}`;
+}
+
+function findDuplicateKeys(node: unknown, base: string | null, text: string, report: (d: DuplicateKey) => void): void {
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => findDuplicateKeys(item, `${base ?? ''}[${i}]`, text, report));
+    return;
+  }
+  if (!isMap(node)) return;
+  const seen = new Map<string, number>();
+  for (const pair of node.items) {
+    if (!isPair(pair)) continue;
+    const key = pair.key;
+    const name = isScalar(key) ? String(key.value) : '?';
+    const keyPath = base === null ? name : `${base}.${name}`;
+    const id = keyId(key);
+    const offset = isScalar(key) ? key.range?.[0] : undefined;
+    if (id !== null && name !== '<<' && offset !== undefined) {
+      const first = seen.get(id);
+      if (first !== undefined) report({ keyPath, line: lineOf(text, offset), firstLine: lineOf(text, first) });
+      else seen.set(id, offset);
+    }
+    findDuplicateKeys(pair.value, keyPath, text, report);
   }
 }
 
@@ -74,6 +118,8 @@ function clipBlockScalarAtEof(doc: Document.Parsed, text: string): void {
 function yamlError(error: YAMLError, file: string | null): SpecError {
   // prettyErrors gives "<what> at line L, column C:" then a code excerpt; keep the first line.
   const first = (error.message.split('\n')[0] ?? error.message).replace(/:$/, '');
+  const deep = /^Maximum call stack size exceeded(?: at (line \d+))?/.exec(first);
+  if (deep) return nestedTooDeeply(file, error, deep[1]);
   const tag = /Unresolved tag: tag:yaml\.org,2002:(binary|set|omap|pairs)\b/.exec(first);
   if (tag) {
     return new SpecError('ERR_MLPROJECT_SPEC_UNSUPPORTED', `the YAML type !!${tag[1]} is not supported: ${first}`, {
@@ -83,6 +129,14 @@ function yamlError(error: YAMLError, file: string | null): SpecError {
     });
   }
   return new SpecError('ERR_MLPROJECT_SPEC_YAML', `invalid YAML: ${first}`, { file, hint: HINT, cause: error });
+}
+
+function nestedTooDeeply(file: string | null, cause: unknown, where?: string): SpecError {
+  return new SpecError('ERR_MLPROJECT_SPEC_YAML', `the file is nested too deeply to read${where === undefined ? '' : ` (at ${where})`}`, {
+    file,
+    hint: 'An MLproject needs only a few levels of nesting; look for runaway brackets or indentation.',
+    cause,
+  });
 }
 
 function lineOf(text: string, offset: number): number {

@@ -14,6 +14,19 @@ afterEach(async () => {
 const write = (name: string, text: string) => writeFile(path.join(dir, name), text);
 
 describe('validateProject', () => {
+  it('warns when there is no MLproject, or one without entry points: run only accepts -e script.py', async () => {
+    const empty = await validateProject(dir);
+    expect(empty.errors).toEqual([]);
+    expect(empty.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['WARN_MLPROJECT_SPEC_NO_ENTRY_POINTS', `${dir}: no MLproject file; \`run\` only accepts a script entry point such as -e train.py`],
+    ]);
+    for (const text of ['{}\n', 'name: x\n', 'entry_points: {}\n']) {
+      await write('MLproject', text);
+      const { errors, warnings } = await validateProject(dir);
+      expect(errors, text).toEqual([]);
+      expect(warnings.map((w) => [w.code, w.keyPath]), text).toEqual([['WARN_MLPROJECT_SPEC_NO_ENTRY_POINTS', 'entry_points']]);
+    }
+  });
   it('reports a dangling MLproject symlink as an error, naming the link and its target', async () => {
     await symlink('../elsewhere/MLproject', path.join(dir, 'MLproject'));
     const { project, errors } = await validateProject(dir);

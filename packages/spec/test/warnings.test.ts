@@ -6,6 +6,16 @@ const warn = (text: string): SpecWarning[] => parseProject(text, { dir: '/proj',
 const brief = (ws: SpecWarning[]) => ws.map((w) => [w.code, w.keyPath]);
 
 describe('parseProject warnings', () => {
+  it('warns about duplicate keys (PyYAML keeps the last), naming both lines', () => {
+    const ws = warn('name: a\nentry_points:\n  main:\n    parameters:\n      n: {default: 1}\n      n: {default: 2}\n    command: echo {n}\n    command: echo 2\n  main:\n    command: echo 3\n');
+    expect(ws.map((w) => [w.code, w.keyPath, w.detail])).toEqual([
+      ['WARN_MLPROJECT_SPEC_DUPLICATE_KEY', 'entry_points.main.parameters.n', 'duplicate key "n" at line 6 (first at line 5); MLflow keeps only the last one'],
+      ['WARN_MLPROJECT_SPEC_DUPLICATE_KEY', 'entry_points.main.command', 'duplicate key "command" at line 8 (first at line 7); MLflow keeps only the last one'],
+      ['WARN_MLPROJECT_SPEC_DUPLICATE_KEY', 'entry_points.main', 'duplicate key "main" at line 9 (first at line 3); MLflow keeps only the last one'],
+    ]);
+    expect(ws[0]?.hint).toBe('Remove one of the two; the value at line 5 is ignored.');
+    expect(warn('entry_points: {main: {command: a}}\n')).toEqual([]);
+  });
   it('says a typo key is simply ignored when the intended key is set too', () => {
     const ws = warn(`entry_points:
   main:

@@ -162,3 +162,14 @@ describe('parseYaml: block scalars on the last line of a file without a final ne
     expect(parseYaml('a:\n  k: |\n    x\nb: |\n  y', null)).toEqual(new Map([['a', new Map([['k', 'x\n']])], ['b', 'y']]));
   });
 });
+
+describe('parseYaml: a file nested too deeply', () => {
+  it('says so instead of "Maximum call stack size exceeded"', () => {
+    for (const text of ['k: ' + '['.repeat(20000) + ']'.repeat(20000), 'k: ' + '{a: '.repeat(20000) + '1' + '}'.repeat(20000)]) {
+      const e = fail(text);
+      expect(e.code).toBe('ERR_MLPROJECT_SPEC_YAML');
+      expect(e.detail).toMatch(/^the file is nested too deeply to read/);
+      expect(e.message).not.toMatch(/call stack/);
+    }
+  });
+});
