@@ -35,8 +35,10 @@ export interface PathWarningsOptions {
  * not from the project directory, where MLflow (and we) run the command: `-P data=data/train.csv` typed
  * next to the data, with the project elsewhere. Only parameters MLflow passes through as text are
  * considered: declared ones of any type but `path` (made absolute against the caller's directory) and
- * `uri`, with the user's value or a string default, and extra (undeclared) ones. Values that are empty,
- * absolute or have a URL scheme are skipped, as is everything when both directories are the same.
+ * `uri`, with the user's value or a string default, and extra (undeclared) ones. Only values that look
+ * like paths count (a `/` or a file extension, see {@link looksLikePath}; `-P split=test` is a word even
+ * if `test/` exists); values that are absolute or have a URL scheme are skipped, as is everything when
+ * both directories are the same, and a value that exists in the project directory never warns.
  *
  * MLflow passes such values through unchanged (`mlflow/projects/_project_spec.py::Parameter.compute_value`);
  * this is the most common surprise of its tutorial.
@@ -65,7 +67,16 @@ export function pathWarnings(entryPoint: EntryPoint, userParams: Record<string, 
 }
 
 function isRelativePath(value: string): boolean {
-  return value !== '' && !value.includes('\0') && !path.isAbsolute(value) && urlsplit(value).scheme === '';
+  return value !== '' && !value.includes('\0') && !path.isAbsolute(value) && looksLikePath(value) && urlsplit(value).scheme === '';
+}
+
+/**
+ * Whether a value reads as a path rather than a word: it has a `/` (`data/train.csv`, `./out`, `../x`)
+ * or ends in a file extension with a letter (`train.csv`, `config.json`, not `0.5`). A plain word such
+ * as `test` is left alone even when a `test/` directory happens to exist.
+ */
+export function looksLikePath(value: string): boolean {
+  return value.includes('/') || /[^./]\.(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,10}$/.test(value);
 }
 
 function warning(entryPoint: string, name: string, value: string, declared: boolean, cwd: string, projectDir: string): ParamsWarning {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EntryPoint } from '../../spec/src/index.js';
 import { pathWarnings } from '../src/index.js';
+import { looksLikePath } from '../src/path-warnings.js';
 
 // A real tree: <root>/data/train.csv next to the user, the project in <root>/project, which has its own conf/.
 const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'params-pathwarn-')));
@@ -48,6 +49,21 @@ describe('pathWarnings', () => {
     expect(pathWarnings(ep, { data: `${root}/data/train.csv`, model: 'file:data/train.csv' }, { cwd: root, projectDir })).toEqual([]);
     expect(pathWarnings(ep, { data: 'data/train.csv' }, { cwd: projectDir, projectDir })).toEqual([]);
     expect(pathWarnings(ep, { data: 'nope.csv', model: 'x' }, { cwd: root, projectDir })).toEqual([]);
+  });
+  it('ignores plain words, numbers and dotted names that are not file names, even when they exist from the cwd', () => {
+    mkdirSync(path.join(root, 'test'), { recursive: true });
+    writeFileSync(path.join(root, '0.5'), '');
+    writeFileSync(path.join(root, 'v1.2'), '');
+    expect(pathWarnings(ep, { data: 'test', model: 'x', split: 'test', lr: '0.5' }, { cwd: root, projectDir })).toEqual([]);
+    expect(pathWarnings(ep, { data: './test', model: 'x', lr: 'test/' }, { cwd: root, projectDir }).map((w) => w.param)).toEqual(['data', 'lr']);
+    for (const p of ['a/b', './x', '../x', 'train.csv', 'conf.json', '.env/x', 'model.pt', 'x.tar.gz']) expect(looksLikePath(p), p).toBe(true);
+    for (const p of ['test', '0.5', '1e-3', '.', '..', '.hidden', 'v1.2', 'auto', '3.10']) expect(looksLikePath(p), p).toBe(false);
+  });
+  it('never warns for a default that exists in the project directory', () => {
+    writeFileSync(path.join(projectDir, 'conf', 'a.yaml'), '');
+    mkdirSync(path.join(root, 'conf2'), { recursive: true });
+    const withDefault: EntryPoint = { name: 'main', command: 'x {c}', parameters: [{ name: 'c', type: 'string', default: 'conf/a.yaml' }] };
+    expect(pathWarnings(withDefault, {}, { cwd: root, projectDir, exists: () => true })).toEqual([]);
   });
   it('uses the exists function it is given', () => {
     const exists = (p: string): boolean => p === '/home/u/in.txt';
