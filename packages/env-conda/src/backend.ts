@@ -16,7 +16,8 @@ import { condaSubdir } from './channels.js';
 import { condaChildEnv } from './child-env.js';
 import { isCondaDeclaration } from './declaration.js';
 import { describeEngine, engineMode, findEngine, type CondaEngine, type EngineMode } from './engine.js';
-import { note, toolEnv, type StepContext } from './exec.js';
+import { note, type StepContext } from '@mlproject/env';
+import { toolEnv } from './tool-env.js';
 import { frozenPlan } from './frozen.js';
 import { LOCK_FILE } from './lock.js';
 

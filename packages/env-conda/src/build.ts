@@ -5,7 +5,7 @@ import { EnvError } from '@mlproject/env';
 import type { CondaEnv } from '@mlproject/spec';
 import { channelUrls, splitDependencies } from './channels.js';
 import { describeEngine, type CondaEngine, type NativeEngine } from './engine.js';
-import { runStep, type StepContext } from './exec.js';
+import { runStep, type StepContext } from '@mlproject/env';
 import { lockPackageLines, type FrozenPlan } from './frozen.js';
 import { LOCK_FILE, writeLock, type InstalledPackage } from './lock.js';
 import { createWithNative } from './native.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { EnvError } from '@mlproject/env';
-import { isExecutable, which } from './which.js';
+import { isExecutable, which } from '@mlproject/env';
 
 /** The py-rattler release provisioned from PyPI for the `rattler` engine. */
 export const RATTLER_VERSION = '0.28.0';

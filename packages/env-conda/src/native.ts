@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NativeEngine } from './engine.js';
-import { runStep, type StepContext } from './exec.js';
+import { runStep, type StepContext } from '@mlproject/env';
 
 /**
  * The command that creates the env at `prefix` from `file` with an installed engine: MLflow's

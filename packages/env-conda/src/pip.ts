@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvError } from '@mlproject/env';
-import { runStep, type StepContext } from './exec.js';
-import { isExecutable } from './which.js';
+import { runStep, type StepContext } from '@mlproject/env';
+import { isExecutable } from '@mlproject/env';
 
 const FILE_OPTION = /^(-r|-c|-e|--requirement|--constraint|--editable)(?:\s*=\s*|\s+|(?=[^-\s]))(\S.*)$/;
 

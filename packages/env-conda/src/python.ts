@@ -1,6 +1,6 @@
 import { EnvError } from '@mlproject/env';
 import { execa } from 'execa';
-import { which } from './which.js';
+import { which } from '@mlproject/env';
 
 /** A Python interpreter that can run py-rattler (CPython >= 3.10, its wheels' `abi3` floor). */
 export interface HostPython {

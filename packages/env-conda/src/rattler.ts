@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError, buildLogPath, buildOnce, envKey } from '@mlproject/env';
-import { note, runStep, runTool, type StepContext } from './exec.js';
+import { note, runStep, runTool, type StepContext } from '@mlproject/env';
 import type { HostPython } from './python.js';
 
 /** The driver script shipped with this package (`python/rattler_env.py`), next to `src/` and `dist/`. */

@@ -13,11 +13,11 @@ import {
 } from '@mlproject/env';
 import { LOCK_FILE, buildVenv, venvPython } from './build.js';
 import { venvChildEnv } from './child-env.js';
-import { note } from './exec.js';
+import { note } from '@mlproject/env';
 import { findInterpreter, type Interpreter } from './interpreter.js';
 import { localPaths, readRequirementFiles, type RequirementFile } from './requirements.js';
 import { UV_VERSION, describeTool, resolveTool, toolEnv, type ToolMode } from './tool.js';
-import { isExecutable } from './which.js';
+import { isExecutable } from '@mlproject/env';
 
 export interface VirtualenvBackendOptions {
   /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EnvError } from '@mlproject/env';
 import type { Interpreter } from './interpreter.js';
-import { note, runStep, type StepContext } from './exec.js';
+import { note, runStep, type StepContext } from '@mlproject/env';
 import { diffLocks, lockEntries } from './lock-text.js';
 import { relocateVenv } from './relocate.js';
 import { absolutize } from './requirements.js';

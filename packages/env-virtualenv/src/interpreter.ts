@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EnvError } from '@mlproject/env';
 import { execa } from 'execa';
 import { newestFirst, plausible, versionMatches } from './python-version.js';
-import { isExecutable, listMatching, pathDirs, which } from './which.js';
+import { isExecutable, listMatching, pathDirs, which } from '@mlproject/env';
 
 /** An installed Python, resolved once. */
 export interface Interpreter {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { EnvError, buildLogPath, buildOnce, envKey } from '@mlproject/env';
 import type { Interpreter } from './interpreter.js';
-import { note, runStep, type StepContext } from './exec.js';
-import { isExecutable, which } from './which.js';
+import { note, runStep, type StepContext } from '@mlproject/env';
+import { isExecutable, which } from '@mlproject/env';
 
 /** The uv release provisioned from PyPI when none is on PATH. */
 export const UV_VERSION = '0.13.9';

@@ -5,3 +5,5 @@ export * from './build-once.js';
 export * from './registry.js';
 export * from './lock.js';
 export * from './environments.js';
+export * from './exec.js';
+export * from './which.js';

@@ -20,10 +20,15 @@ export async function isExecutable(file: string): Promise<boolean> {
 }
 
 /**
- * The first executable called `name` on `env.PATH`, as an absolute path (symlinks kept), or null.
- * Like `shutil.which`, without PATHEXT (POSIX only for now).
+ * The first executable called `name` on `env.PATH` (absolute entries only), as an absolute path
+ * with symlinks kept, or null. Like Python's `shutil.which` on POSIX (no PATHEXT). A `name` with a
+ * `/` is checked as a path (relative to the current directory) instead.
  */
 export async function which(name: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  if (name.includes('/')) {
+    const file = path.resolve(name);
+    return (await isExecutable(file)) ? file : null;
+  }
   for (const dir of pathDirs(env)) {
     const file = path.join(dir, name);
     if (await isExecutable(file)) return file;

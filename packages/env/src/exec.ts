@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { EnvError, lastMeaningfulLine } from '@mlproject/env';
+import { EnvError } from './errors.js';
+import { lastMeaningfulLine } from './cache.js';
 import { execa } from 'execa';
 
 /** Where one build's tools run and what they write to. */
@@ -13,23 +14,25 @@ export interface StepContext {
   signal?: AbortSignal | undefined;
 }
 
-export interface StepResult {
+export interface StepOutcome {
+  /** Exit code; null when the tool was killed. */
+  exitCode: number | null;
   stdout: string;
   /** stdout and stderr interleaved, as written to the log. */
   all: string;
+  /** "exit code 3" or "killed by SIGTERM". */
+  how: string;
   durationMs: number;
 }
 
 /**
- * Runs one build step (`file args...` in `cwd`) with its output captured to `ctx.logFile`, never to
- * the terminal. MLflow streams pip's output to the console instead and fails with a bare
- * `ShellCommandException` (`mlflow/utils/process.py::_exec_cmd`).
- * @param step what the step does, in words ("installing 3 dependencies with uv"); used in errors.
+ * Runs `file args...` in `cwd` with its output appended to `ctx.logFile` (never the terminal) and
+ * returns how it ended, whatever the exit code. The one way every backend runs its tools.
+ * @param step what the step does, in words; used in the log and in errors.
  * @throws EnvError ERR_MLPROJECT_ENV_TOOL_MISSING when `file` cannot be spawned;
- *   ERR_MLPROJECT_ENV_BUILD_FAILED when it exits non-zero or is killed: one line with the step, the
- *   exit code and the tool's last meaningful output line, plus `logFile`.
+ *   ERR_MLPROJECT_ENV_BUILD_FAILED when `ctx.signal` aborted it.
  */
-export async function runStep(ctx: StepContext, step: string, file: string, args: readonly string[], cwd: string): Promise<StepResult> {
+export async function runTool(ctx: StepContext, step: string, file: string, args: readonly string[], cwd: string): Promise<StepOutcome> {
   await mkdir(path.dirname(ctx.logFile), { recursive: true });
   await appendFile(ctx.logFile, `\n=== ${step}\n$ ${[file, ...args].map(quote).join(' ')}\n  (cwd ${cwd})\n`);
   const started = performance.now();
@@ -49,24 +52,27 @@ export async function runStep(ctx: StepContext, step: string, file: string, args
   const spawnError = (result.cause as NodeJS.ErrnoException | undefined)?.code;
   if (spawnError === 'ENOENT' || spawnError === 'EACCES') {
     await appendFile(ctx.logFile, `--- cannot run ${file}: ${spawnError}\n`);
-    throw new EnvError('ERR_MLPROJECT_ENV_TOOL_MISSING', `cannot run ${file} (${spawnError}) while ${step}`, {
-      logFile: ctx.logFile,
-      cause: result.cause,
-    });
+    throw new EnvError('ERR_MLPROJECT_ENV_TOOL_MISSING', `cannot run ${file} (${spawnError}) while ${step}`, { logFile: ctx.logFile, cause: result.cause });
   }
   const how = result.signal !== undefined ? `killed by ${result.signal}` : `exit code ${result.exitCode ?? '?'}`;
   await appendFile(ctx.logFile, `--- ${how}, ${Math.round(durationMs)} ms\n`);
-  if (ctx.signal?.aborted) {
-    throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `${step} was interrupted`, { logFile: ctx.logFile });
-  }
-  if (result.failed) {
-    const reason = lastMeaningfulLine(result.all ?? '');
-    throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `${step} failed (${how})${reason === '' ? '' : `: ${reason}`}`, {
-      hint: `full output in ${ctx.logFile}`,
-      logFile: ctx.logFile,
-    });
-  }
-  return { stdout: result.stdout, all: result.all ?? '', durationMs };
+  if (ctx.signal?.aborted) throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `${step} was interrupted`, { logFile: ctx.logFile });
+  return { exitCode: result.exitCode ?? null, stdout: result.stdout, all: result.all ?? '', how, durationMs };
+}
+
+/**
+ * {@link runTool}, failing on a non-zero exit.
+ * @throws EnvError ERR_MLPROJECT_ENV_BUILD_FAILED: one line with the step, the exit code and the
+ *   tool's last meaningful output line, plus `logFile`; and what `runTool` throws.
+ */
+export async function runStep(ctx: StepContext, step: string, file: string, args: readonly string[], cwd: string): Promise<StepOutcome> {
+  const outcome = await runTool(ctx, step, file, args, cwd);
+  if (outcome.exitCode === 0) return outcome;
+  const reason = lastMeaningfulLine(outcome.all);
+  throw new EnvError('ERR_MLPROJECT_ENV_BUILD_FAILED', `${step} failed (${outcome.how})${reason === '' ? '' : `: ${reason}`}`, {
+    hint: `full output in ${ctx.logFile}`,
+    logFile: ctx.logFile,
+  });
 }
 
 /** Appends a free-form note (a decision, a fallback) to the build log. */
