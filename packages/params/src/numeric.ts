@@ -57,7 +57,7 @@ export function checkNumericValue(name: string, type: string, value: string): vo
   const check = Object.hasOwn(CHECKS, type) ? CHECKS[type] : undefined;
   if (check === undefined || check.test(value)) return;
   throw new ParamsError('ERR_MLPROJECT_PARAMS_INVALID_VALUE', `Invalid value ${strRepr(value)} for parameter ${name}: expected ${check.what}`, {
-    hint: `Pass a ${type} with -P ${name}=..., e.g. ${check.examples}; or change the parameter's type in the MLproject if ${strRepr(value)} is meant.`,
+    hint: `Pass ${type === 'int' ? 'an' : 'a'} ${type} with -P ${name}=..., e.g. ${check.examples}; or change the parameter's type in the MLproject if ${strRepr(value)} is meant.`,
     param: name,
   });
 }

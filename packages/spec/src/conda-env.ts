@@ -110,6 +110,8 @@ export async function readCondaEnv(file: string): Promise<CondaEnv> {
 
 // mlflow/utils/environment.py::_CONDA_DEPENDENCY_REGEX (same alternation order, same backtracking).
 const CONDA_DEPENDENCY = /^(python|pip|setuptools|wheel)(<|>|<=|>=|=|==|!=)?([\d.]+)?$/;
+// A python pin MLflow's pattern misses because of what follows the version: `=h955ad1f_0`, `.*`, `*`.
+const PYTHON_WITH_EXTRA = /^(python(?:<=|>=|==|=)\d+(?:\.\d+)*)((?:\.?\*|=).*)$/;
 
 /**
  * What a virtualenv / uv build makes of a conda file: `python` from the first `python<op><version>`
@@ -154,7 +156,19 @@ export function condaToPythonEnv(env: CondaEnv, file: string): { env: PythonEnv;
     buildDependencies.push(`${pkg!}${op === '=' ? '==' : (op ?? '')}${version ?? ''}`);
   });
   const warnings: SpecWarning[] = [];
-  if (python === null) {
+  // `python=3.10.12=h955ad1f_0` (a build string, as `conda env export` writes it) or `python=3.10.*`:
+  // MLflow's pattern does not match, so the pin is silently lost.
+  const unreadPython = python === null ? dropped.map((dep) => PYTHON_WITH_EXTRA.exec(dep)).find((m) => m !== null) : undefined;
+  if (unreadPython) {
+    const [dep, pin, rest] = unreadPython as unknown as [string, string, string];
+    const what = rest.startsWith('=') ? `drop the build string ${JSON.stringify(rest)}` : `drop ${JSON.stringify(rest)}`;
+    warnings.push(specWarning('WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV', `a virtualenv build cannot read the python version of ${dep}, and uses the current Python`, {
+      file,
+      keyPath: `dependencies[${env.dependencies.indexOf(dep)}]`,
+      hint: `Write ${pin} (${what}); conda reads it the same way.`,
+    }));
+    dropped.splice(dropped.indexOf(dep), 1);
+  } else if (python === null) {
     warnings.push(specWarning('WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV', 'no python version; a virtualenv build uses the current Python', {
       file,
       keyPath: 'dependencies',

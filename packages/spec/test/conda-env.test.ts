@@ -51,6 +51,16 @@ describe('condaToPythonEnv (what virtualenv and uv make of conda.yaml)', () => {
     expect(warnings.map((w) => w.code)).toEqual(['WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV', 'WARN_MLPROJECT_SPEC_CONDA_VIRTUALENV']);
     expect(warnings[0]?.detail).toBe('no python version; a virtualenv build uses the current Python');
   });
+  it('says to drop the build string of python=3.10.12=h955ad1f_0 (or the .* of python=3.10.*), not to move python under pip', () => {
+    const { env, warnings } = condaToPythonEnv({ channels: [], dependencies: ['python=3.10.12=h955ad1f_0', 'numpy'] }, FILE);
+    expect(env.python).toBeNull();
+    expect(warnings.map((w) => [w.keyPath, w.detail, w.hint])).toEqual([
+      ['dependencies[0]', 'a virtualenv build cannot read the python version of python=3.10.12=h955ad1f_0, and uses the current Python', 'Write python=3.10.12 (drop the build string "=h955ad1f_0"); conda reads it the same way.'],
+      ['dependencies', 'a virtualenv build does not install these conda packages: numpy', expect.stringMatching(/^List them under pip/)],
+    ]);
+    const [star] = condaToPythonEnv({ channels: [], dependencies: ['python=3.10.*'] }, FILE).warnings;
+    expect(star?.hint).toBe('Write python=3.10 (drop ".*"); conda reads it the same way.');
+  });
   it("refuses an unpinned python and < > != with MLflow's messages", () => {
     const refuse = (dep: string): SpecError => {
       try {
