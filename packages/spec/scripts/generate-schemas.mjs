@@ -5,7 +5,8 @@
 // The run-time schemas read parsed YAML (mappings are `Map`s), so a few parts need help to describe
 // their input: `v.custom` checks carry a `v.metadata({ inputShapes: [...] })` listing the valibot
 // schemas of the shapes they accept (converted here into `anyOf`), `v.map` becomes an object of
-// named values, and a key is required exactly when its schema rejects a missing value.
+// named values, a key is required exactly when its schema rejects a missing value, and
+// `v.metadata({ atMostOneOf: [...] })` forbids any two of those keys together.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,13 @@ const config = {
     return undefined;
   },
   overrideAction: ({ valibotAction, jsonSchema }) => {
+    if (valibotAction.type === 'metadata' && Array.isArray(valibotAction.metadata.atMostOneOf)) {
+      // No two of these keys may be present together (a key counts even with a null value).
+      const keys = valibotAction.metadata.atMostOneOf;
+      const pairs = keys.flatMap((a, i) => keys.slice(i + 1).map((b) => ({ required: [a, b] })));
+      const { atMostOneOf: _, ...rest } = jsonSchema;
+      return { ...rest, not: { anyOf: pairs } };
+    }
     if (valibotAction.type !== 'metadata' || !Array.isArray(valibotAction.metadata.inputShapes)) return undefined;
     // Keep only the annotations: the shapes replace whatever the last schema of the pipe described.
     const { title, description, examples } = jsonSchema;

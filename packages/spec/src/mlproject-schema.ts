@@ -175,4 +175,6 @@ export const MLprojectSpec = v.pipe(
   ),
   v.title('MLproject'),
   v.description('An MLflow project file, as `mlflow run` and `mlproject run` read it.'),
+  // For the JSON Schema generator: MLflow refuses two env keys (even with empty values); checkSingleEnv does it at run time.
+  v.metadata({ atMostOneOf: ['docker_env', 'python_env', 'conda_env'] }),
 );

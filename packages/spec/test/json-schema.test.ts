@@ -28,6 +28,10 @@ describe('JSON Schemas', () => {
       },
     }), JSON.stringify(mlproject.errors)).toBe(true);
     expect(mlproject({ conda_env: null, entry_points: { main: { parameters: null, command: 'x' } } })).toBe(false); // parameters: left empty
+    // MLflow: "Project cannot contain multiple environment fields", even when one of them is empty.
+    expect(mlproject({ conda_env: 'conda.yaml', python_env: 'python_env.yaml', entry_points: {} })).toBe(false);
+    expect(mlproject({ docker_env: { image: 'x' }, conda_env: null })).toBe(false);
+    expect(mlproject({ python_env: 'python_env.yaml', entry_points: {} })).toBe(true);
   });
   it('flag typo keys, a missing command and a missing docker image, as the warnings and errors do', () => {
     expect(mlproject({ entry_points: { main: { parameters: { n: { 'type:int': null } }, command: 'x' } } })).toBe(false);
