@@ -31,11 +31,14 @@ export function getEntryPoint(project: Project, name: string): EntryPoint {
       "Supported script file extensions: ['.py', '.sh']",
     {
       file: project.file,
-      keyPath: project.file === null ? null : 'entry_points',
+      // Point at entry_points only when the MLproject declares some: no MLproject, or `{}`, has no such key.
+      keyPath: project.file === null || project.entryPoints.length === 0 ? null : 'entry_points',
       hint:
         project.file === null
           ? `${project.dir} has no MLproject file; name a script to run, e.g. -e train.py.`
-          : 'Pick one of the declared entry points with -e, or name a .py or .sh script.',
+          : project.entryPoints.length === 0
+            ? 'The MLproject declares no entry points; add some, or name a script to run, e.g. -e train.py.'
+            : 'Pick one of the declared entry points with -e, or name a .py or .sh script.',
     },
   );
 }

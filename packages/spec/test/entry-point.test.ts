@@ -48,6 +48,13 @@ describe('getEntryPoint', () => {
     expect(e.message).toBe("Could not find main among entry points [] or interpret main as a runnable script. Supported script file extensions: ['.py', '.sh']");
     expect(e.hint).toBe('/proj has no MLproject file; name a script to run, e.g. -e train.py.');
   });
+  it('does not point at entry_points in an MLproject that has none ({})', () => {
+    const empty = parseProject('{}\n', { dir: '/proj', file: '/proj/MLproject' });
+    const e = fail(empty, 'main');
+    expect(e.keyPath).toBeNull();
+    expect(e.message).toBe(`/proj/MLproject: ${e.detail}`);
+    expect(e.hint).toBe('The MLproject declares no entry points; add some, or name a script to run, e.g. -e train.py.');
+  });
 });
 
 describe('errors stay one line whatever they quote', () => {
