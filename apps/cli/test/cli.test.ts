@@ -145,3 +145,17 @@ describe('warnings before a run', () => {
     expect(result.stdout).toContain('Status: FINISHED');
   });
 });
+
+describe('command template errors', () => {
+  it('name the MLproject and the key path, before anything runs', async () => {
+    const cwd = tempDir('tpl');
+    const project = path.join(cwd, 'proj');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'MLproject'), 'entry_points:\n  main:\n    command: "echo {beta}"\n');
+    const result = await mlproject(['run', project, '--env-manager', 'local'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^mlproject: error: ${project}/MLproject: entry_points\\.main\\.command: .*\\{beta\\}`));
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(cwd, 'mlproject.db'))).toBe(false);
+  });
+});

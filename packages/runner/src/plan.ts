@@ -61,7 +61,7 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const dir = projectDir(options.uri, cwd);
   const project = await loadProject(dir);
   const entryPoint = getEntryPoint(project, entryPointName);
-  const command = computeCommand(entryPoint, userParams, { cwd });
+  const command = computeCommand(entryPoint, userParams, { cwd, file: project.file });
   const params = paramsToLog(entryPoint, userParams);
   const manager = chooseEnvManager(project, options.envManager);
   if (manager !== 'docker') defaultRegistry().get(manager);
