@@ -15,8 +15,10 @@ to stderr and exits with 3 (kind "solve"), 4 ("channel"), 5 ("install") or 6 ("s
 """
 
 import asyncio
+import os
 import json
 import sys
+import traceback
 
 EXIT = {"solve": 3, "channel": 4, "install": 5, "spec": 6}
 
@@ -79,6 +81,22 @@ async def main(request):
     log(f"installed {len(records)} package(s)")
 
 
+def exit_now(code):
+    """Leaves without interpreter finalization: py-rattler 0.28's native threads sometimes crash
+    (SIGSEGV/SIGABRT) while Python shuts down, after the work is done. Output is flushed first."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
     with open(sys.argv[1], encoding="utf-8") as handle:
-        asyncio.run(main(json.load(handle)))
+        request = json.load(handle)
+    try:
+        asyncio.run(main(request))
+    except SystemExit as done:
+        exit_now(done.code if isinstance(done.code, int) else 1)
+    except BaseException:  # an unexpected error: keep its traceback in the build log
+        traceback.print_exc()
+        exit_now(1)
+    exit_now(0)
