@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const cliBin = path.join(repoRoot, 'apps/cli/dist/bin.js');
+export const cliBin = path.join(repoRoot, 'apps/cli/dist/mlproject.mjs');
 export const exampleDir = path.join(repoRoot, 'examples/sklearn-linear');
 
 export function tempDir(prefix: string): string {

@@ -1,16 +1,21 @@
-import { EnvironmentRegistry, type EnvDeclaration } from '@mlproject/env';
+import { EnvironmentRegistry, type EnvDeclaration, type EnvironmentBackend } from '@mlproject/env';
 import { localBackend } from '@mlproject/env-local';
 import { virtualenvBackend } from '@mlproject/env-virtualenv';
-import { condaBackend } from '@mlproject/env-conda';
 import { condaToPythonEnv, readCondaEnv, readPythonEnv, type Project, type SpecWarning } from '@mlproject/spec';
 import { RunnerError } from './errors.js';
+
+/** The conda backend, loaded on first use: most runs never need it, and loading it costs start-up time. */
+const lazyCondaBackend: EnvironmentBackend = {
+  names: ['conda'],
+  prepare: async (request, manager) => (await import('@mlproject/env-conda')).condaBackend.prepare(request, manager),
+};
 
 /** The backends this build ships, by `--env-manager` name. */
 export function defaultRegistry(): EnvironmentRegistry {
   const registry = new EnvironmentRegistry();
   registry.register(localBackend);
   registry.register(virtualenvBackend);
-  registry.register(condaBackend);
+  registry.register(lazyCondaBackend);
   return registry;
 }
 

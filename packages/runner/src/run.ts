@@ -37,6 +37,8 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
 
   const opened = openStore(trackingUri, cwd);
   const { store } = opened;
+  // The REST server starts while the run is created and the environment prepared.
+  const starting = createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
   try {
     const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);
     const created = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
@@ -76,7 +78,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
       throw interrupted(runId);
     }
 
-    const server = await createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
+    const server = await starting;
     log(`=== Running command '${command}' in run with ID '${runId}' === `);
     const submitted = spawnRun({
       runId, experimentId, command, cwd: dir, store,
@@ -96,6 +98,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     }, { once: true });
     return submitted;
   } catch (error) {
+    await starting.then((server) => server.close(), () => undefined);
     await store.close();
     throw error;
   }
