@@ -103,7 +103,7 @@ function setup() {
   rmSync(bin, { recursive: true, force: true });
   mkdirSync(bin);
   for (const exe of ['uv', 'mlflow']) symlinkSync(path.join(MLFLOW_VENV, 'bin', exe), path.join(bin, exe));
-  if (!existsSync(path.join(REPO, 'apps/cli/dist/bin.js'))) throw new Error('apps/cli/dist is missing: run ./setup (or pnpm build) first');
+  if (!existsSync(path.join(REPO, 'apps/cli/dist/mlproject.mjs'))) throw new Error('apps/cli/dist is missing: run ./setup (or pnpm build) first');
   return bin;
 }
 

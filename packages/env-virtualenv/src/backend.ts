@@ -94,7 +94,7 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
     });
   }
   const frozen = request.frozenLock;
-  const interpreter = await findInterpreter(declaration.python, base);
+  const interpreter = await findInterpreter(declaration.python, base, { cacheDir: request.cacheDir });
   const key = frozen !== undefined ? frozenKey(interpreter, frozen) : await declarationKey(interpreter, declaration, request.projectDir);
   const prefix = path.join(request.cacheDir, 'envs', 'virtualenv', key);
   const logFile = buildLogPath(request.cacheDir, 'virtualenv', key);

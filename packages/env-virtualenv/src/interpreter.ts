@@ -4,6 +4,7 @@ import path from 'node:path';
 import { EnvError } from '@mlproject/env';
 import { execa } from 'execa';
 import { newestFirst, plausible, versionMatches } from './python-version.js';
+import { ProbeCache, binaryIdentity, pyenvShimTarget } from './probe-cache.js';
 import { isExecutable, listMatching, pathDirs, which } from '@mlproject/env';
 
 /** An installed Python, resolved once. */
@@ -34,11 +35,35 @@ const probes = new Map<string, Promise<Interpreter | null>>();
  * and PYENV_VERSION, the inputs a pyenv shim depends on). null when it does not run (e.g. a shim
  * for a version pyenv has not selected).
  */
-export function probeInterpreter(file: string, env: NodeJS.ProcessEnv): Promise<Interpreter | null> {
+export function probeInterpreter(file: string, env: NodeJS.ProcessEnv, cache?: ProbeCache): Promise<Interpreter | null> {
   const memo = `${file}\0${process.cwd()}\0${env['PYENV_VERSION'] ?? ''}`;
   let probe = probes.get(memo);
   if (probe === undefined) {
-    probe = execa(file, ['-E', '-S', '-c', PROBE], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 20_000 }).then(
+    probe = cachedProbe(file, env, cache);
+    probes.set(memo, probe);
+  }
+  return probe;
+}
+
+/**
+ * A pyenv shim is resolved to the binary it would run without starting it; a binary's answer is
+ * taken from the on-disk probe cache when its path, size and mtime are unchanged. Only what is left
+ * runs the interpreter.
+ */
+async function cachedProbe(file: string, env: NodeJS.ProcessEnv, cache: ProbeCache | undefined): Promise<Interpreter | null> {
+  if (cache === undefined) return runProbe(file, env);
+  const target = (await pyenvShimTarget(file, env)) ?? file;
+  const identity = await binaryIdentity(target);
+  if (identity === null) return runProbe(file, env);
+  const known = await cache.get(identity);
+  if (known !== undefined) return { ...known, foundAt: file };
+  const probed = await runProbe(target, env);
+  if (probed !== null) await cache.set(identity, { executable: probed.executable, version: probed.version });
+  return probed === null ? null : { ...probed, foundAt: file };
+}
+
+function runProbe(file: string, env: NodeJS.ProcessEnv): Promise<Interpreter | null> {
+  return execa(file, ['-E', '-S', '-c', PROBE], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 20_000 }).then(
       (result) => {
         const [executable, version] = result.stdout.split('\n').map((line) => line.trim());
         if (result.exitCode !== 0 || version === undefined || !/^\d+\.\d+\.\d+$/.test(version)) return null;
@@ -46,10 +71,7 @@ export function probeInterpreter(file: string, env: NodeJS.ProcessEnv): Promise<
         return realpath(reported).then((real) => ({ executable: real, version, foundAt: file }), () => null);
       },
       () => null,
-    );
-    probes.set(memo, probe);
-  }
-  return probe;
+  );
 }
 
 /**
@@ -114,10 +136,11 @@ async function identity(file: string): Promise<string> {
  * the others run in order until one matches (each resolved once per process, see `probeInterpreter`).
  * @throws EnvError ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND naming the request and every version found.
  */
-export async function findInterpreter(requested: string | null, env: NodeJS.ProcessEnv): Promise<Interpreter> {
+export async function findInterpreter(requested: string | null, env: NodeJS.ProcessEnv, options: { cacheDir?: string } = {}): Promise<Interpreter> {
+  const cache = options.cacheDir === undefined ? undefined : new ProbeCache(path.join(options.cacheDir, 'interpreters.json'));
   if (requested === null) {
     const file = (await which('python3', env)) ?? (await which('python', env));
-    const interpreter = file === null ? null : await probeInterpreter(file, env);
+    const interpreter = file === null ? null : await probeInterpreter(file, env, cache);
     if (interpreter !== null) return interpreter;
     throw new EnvError('ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND', file === null ? 'no python3 or python on PATH' : `${file} does not run`, {
       hint: 'install Python 3, or set `python:` in python_env.yaml to an installed version',
@@ -125,10 +148,10 @@ export async function findInterpreter(requested: string | null, env: NodeJS.Proc
   }
   const candidates = await interpreterCandidates(env);
   const likely = candidates.filter((c) => plausible(requested, c.hint));
-  const first = await firstMatch(likely, requested, env);
+  const first = await firstMatch(likely, requested, env, cache);
   if (first !== null) return first;
 
-  const all = (await Promise.all(candidates.map((c) => probeInterpreter(c.file, env)))).filter((i): i is Interpreter => i !== null);
+  const all = (await Promise.all(candidates.map((c) => probeInterpreter(c.file, env, cache)))).filter((i): i is Interpreter => i !== null);
   const versions = [...new Set(all.map((i) => i.version))].sort(newestFirst).reverse();
   throw new EnvError(
     'ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND',
@@ -144,12 +167,12 @@ export async function findInterpreter(requested: string | null, env: NodeJS.Proc
  * most two probes at a time (the next one starts while the current one runs), so a match among the
  * first candidates costs one or two interpreter starts, not one per candidate.
  */
-async function firstMatch(candidates: readonly Candidate[], requested: string, env: NodeJS.ProcessEnv): Promise<Interpreter | null> {
+async function firstMatch(candidates: readonly Candidate[], requested: string, env: NodeJS.ProcessEnv, cache: ProbeCache | undefined): Promise<Interpreter | null> {
   for (let i = 0; i < candidates.length; i++) {
     const next = candidates[i + 1];
-    if (next !== undefined) void probeInterpreter(next.file, env);
+    if (next !== undefined) void probeInterpreter(next.file, env, cache);
     const current = candidates[i];
-    const found = current === undefined ? null : await probeInterpreter(current.file, env);
+    const found = current === undefined ? null : await probeInterpreter(current.file, env, cache);
     if (found !== null && versionMatches(requested, found.version)) return found;
   }
   return null;

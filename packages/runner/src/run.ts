@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { defaultCacheDir } from '@mlproject/env';
+import { defaultCacheDir, type PreparedEnvironment } from '@mlproject/env';
 import type { Run, Tag, TrackingStore } from '@mlproject/tracking';
 import { createTrackingServer, resolveArtifactPath } from '@mlproject/tracking-server';
 import { FROZEN_FROM_TAG, lockOfRun, recordBuildFailure, recordEnvironment } from './env-record.js';
@@ -37,9 +37,25 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
 
   const opened = openStore(trackingUri, cwd);
   const { store } = opened;
-  // The REST server starts while the run is created and the environment prepared.
+  // The REST server starts and the environment is prepared while the run is created.
   const starting = createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
+  const stopPreparing = new AbortController();
+  const forward = (): void => stopPreparing.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  let preparing: Promise<PreparedEnvironment> | undefined;
   try {
+    const frozenLock = options.frozenFrom === undefined ? undefined : await lockOfRun(store, opened.artifactsDestination, options.frozenFrom);
+    preparing = backend.prepare({
+      declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env),
+      log: options.progress ?? (() => {}),
+      signal: stopPreparing.signal,
+      ...(options.rebuildEnv ? { rebuild: true } : {}),
+      ...(frozenLock === undefined ? {} : { frozenLock }),
+    }, manager);
+    // Its failure is handled once the run exists (below); until then nothing awaits it.
+    preparing.catch(() => undefined);
+
     const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);
     const created = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
     const runId = created.info.runId;
@@ -47,21 +63,12 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     await store.logBatch(runId, { params });
     const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
+    if (options.frozenFrom !== undefined) tags.push({ key: FROZEN_FROM_TAG, value: options.frozenFrom });
     await store.logBatch(runId, { tags });
 
     let childEnv: NodeJS.ProcessEnv;
     try {
-      const frozenLock = options.frozenFrom === undefined ? undefined : await lockOfRun(store, opened.artifactsDestination, options.frozenFrom);
-      const prepared = await backend.prepare({
-        declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env),
-        log: options.progress ?? (() => {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.rebuildEnv ? { rebuild: true } : {}),
-        ...(frozenLock === undefined ? {} : { frozenLock }),
-      }, manager);
-      if (options.frozenFrom !== undefined) {
-        await store.setTag(runId, { key: FROZEN_FROM_TAG, value: options.frozenFrom });
-      }
+      const prepared = await preparing;
       if (prepared.prefix !== null) {
         log(`${prepared.reused ? 'reused' : 'built'} environment ${prepared.prefix} in ${(prepared.durationMs / 1000).toFixed(1)} s`);
       }
@@ -98,9 +105,14 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     }, { once: true });
     return submitted;
   } catch (error) {
+    // Nothing may go on after run() fails: stop a build still running, then close the server.
+    stopPreparing.abort();
+    await preparing?.catch(() => undefined);
     await starting.then((server) => server.close(), () => undefined);
     await store.close();
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
   }
 }
 
