@@ -3,10 +3,9 @@ import * as v from 'valibot';
 import { SpecError } from './errors.js';
 import { readText } from './read.js';
 import type { CondaEnv, PythonEnv, SpecWarning } from './types.js';
-import { collect, expected, mapping, mlflowMessage, orDefault } from './validate.js';
+import { collectEnvFile, expected, mapping, mlflowMessage, orDefault } from './validate.js';
 import { specWarning } from './warnings.js';
 import { describeValue } from './values.js';
-import { parseYaml } from './yaml11.js';
 
 const INVALID_DEPENDENCY = 'Invalid conda dependency. Must be str or dict in the form of {"pip": [...]}';
 const PIP_LIST = 'a list of pip requirement lines (strings) under pip';
@@ -78,21 +77,10 @@ export function parseCondaEnv(text: string, file: string): CondaEnv {
 
 /** Like {@link parseCondaEnv}, but returns every problem instead of throwing the first; `env` is null when there is any. */
 export function analyzeCondaEnv(text: string, file: string): { env: CondaEnv | null; errors: SpecError[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, file);
-  } catch (error) {
-    if (!(error instanceof SpecError)) throw error;
-    return { env: null, errors: [error] };
-  }
-  const hint = (): string =>
+  const result = collectEnvFile(text, file, CondaEnvSpec, 'a mapping with name, channels and dependencies', (raw) =>
     raw instanceof Map && (raw.has('python') || raw.has('build_dependencies'))
       ? 'This looks like a python_env file: point python_env (not conda_env) at it.'
-      : 'A conda file has name, channels and dependencies: conda package strings and one {pip: [...]} list.';
-  if (raw === null) {
-    return { env: null, errors: [new SpecError('ERR_MLPROJECT_SPEC_INVALID', 'expected a mapping with name, channels and dependencies, found an empty file', { file, hint: hint() })] };
-  }
-  const result = collect(CondaEnvSpec, raw, { file, hint });
+      : 'A conda file has name, channels and dependencies: conda package strings and one {pip: [...]} list.');
   if (!result.ok) return { env: null, errors: result.errors };
   const { name, channels, dependencies } = result.output;
   return { env: name === null ? { channels, dependencies } : { name, channels, dependencies }, errors: [] };

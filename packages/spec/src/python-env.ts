@@ -3,9 +3,8 @@ import * as v from 'valibot';
 import { SpecError } from './errors.js';
 import { readText } from './read.js';
 import type { PythonEnv } from './types.js';
-import { collect, expected, mapping, orDefault } from './validate.js';
+import { collectEnvFile, expected, mapping, orDefault } from './validate.js';
 import { PyFloat } from './values.js';
-import { parseYaml } from './yaml11.js';
 
 function pythonMessage(issue: v.BaseIssue<unknown>): string {
   const base = expected('a Python version string such as "3.10"')(issue);
@@ -73,27 +72,12 @@ export function parsePythonEnv(text: string, file: string): PythonEnv {
  * the first; `env` is null when there is any.
  */
 export function analyzePythonEnv(text: string, file: string): { env: PythonEnv | null; errors: SpecError[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, file);
-  } catch (error) {
-    if (!(error instanceof SpecError)) throw error;
-    return { env: null, errors: [error] };
-  }
-  const hint = (keyPath: string | null): string =>
+  const result = collectEnvFile(text, file, PythonEnvSpec, 'a mapping with python, build_dependencies and dependencies', (raw, keyPath) =>
     raw instanceof Map && (raw.has('channels') || raw.has('name'))
       ? 'This looks like a conda environment file: point conda_env (not python_env) at it.'
       : keyPath === 'python'
         ? 'Write the version as a quoted string, e.g. python: "3.10".'
-        : 'A python_env file has only python (a quoted version), build_dependencies and dependencies (lists of pip requirements).';
-  if (raw === null) {
-    const error = new SpecError('ERR_MLPROJECT_SPEC_INVALID', 'expected a mapping with python, build_dependencies and dependencies, found an empty file', {
-      file,
-      hint: hint(null),
-    });
-    return { env: null, errors: [error] };
-  }
-  const result = collect(PythonEnvSpec, raw, { file, hint });
+        : 'A python_env file has only python (a quoted version), build_dependencies and dependencies (lists of pip requirements).');
   if (!result.ok) return { env: null, errors: result.errors };
   const env = result.output;
   return { env: { python: env.python, buildDependencies: env.build_dependencies, dependencies: env.dependencies }, errors: [] };

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { SpecError } from './errors.js';
 import { describeValue } from './values.js';
+import { parseYaml } from './yaml11.js';
 
 /** An error message function: `expected <what>, found <description of the input>`. */
 export function expected(what: string): (issue: v.BaseIssue<unknown>) => string {
@@ -107,4 +108,30 @@ export function check<S extends v.GenericSchema>(schema: S, input: unknown, wher
   const result = collect(schema, input, where);
   if (result.ok) return result.output;
   throw result.errors[0]!;
+}
+
+/**
+ * Parse an environment file's YAML and run its schema, collecting every problem: a YAML error, an
+ * empty file ("expected <what>, found an empty file"), or each schema issue. `hint(raw, keyPath)`
+ * gives the hint for a problem (it sees the parsed document, so it can say "this looks like the other
+ * kind of file").
+ */
+export function collectEnvFile<S extends v.GenericSchema>(
+  text: string,
+  file: string,
+  schema: S,
+  what: string,
+  hint: (raw: unknown, keyPath: string | null) => string,
+): { ok: true; output: v.InferOutput<S> } | { ok: false; errors: SpecError[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, file);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    return { ok: false, errors: [error] };
+  }
+  if (raw === null) {
+    return { ok: false, errors: [new SpecError('ERR_MLPROJECT_SPEC_INVALID', `expected ${what}, found an empty file`, { file, hint: hint(raw, null) })] };
+  }
+  return collect(schema, raw, { file, hint: (keyPath) => hint(raw, keyPath) });
 }
