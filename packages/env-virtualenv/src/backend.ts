@@ -12,6 +12,7 @@ import {
   type PythonEnvDeclaration,
 } from '@mlproject/env';
 import { LOCK_FILE, buildVenv, venvPython } from './build.js';
+import { managedInterpreter } from './managed-python.js';
 import { venvChildEnv } from './child-env.js';
 import { note } from '@mlproject/env';
 import { findInterpreter, type Interpreter } from './interpreter.js';
@@ -94,11 +95,17 @@ async function prepareVirtualenv(request: PrepareRequest, manager: string, optio
     });
   }
   const frozen = request.frozenLock;
-  const interpreter = await findInterpreter(declaration.python, base, { cacheDir: request.cacheDir });
+  const mode = options.tool ?? (manager === 'uv' ? 'uv' : 'auto');
+  const interpreter = await findInterpreter(declaration.python, base, { cacheDir: request.cacheDir }).catch((error: unknown) => {
+    if (!(error instanceof EnvError) || error.code !== 'ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND' || declaration.python === null) throw error;
+    return managedInterpreter({
+      requested: declaration.python, mode, cacheDir: request.cacheDir, uvVersion: options.uvVersion ?? UV_VERSION,
+      env: base, signal: request.signal, log,
+    }, error);
+  });
   const key = frozen !== undefined ? frozenKey(interpreter, frozen) : await declarationKey(interpreter, declaration, request.projectDir);
   const prefix = path.join(request.cacheDir, 'envs', 'virtualenv', key);
   const logFile = buildLogPath(request.cacheDir, 'virtualenv', key);
-  const mode = options.tool ?? (manager === 'uv' ? 'uv' : 'auto');
   let extra: Record<string, unknown> = {};
 
   const result = await buildOnce(

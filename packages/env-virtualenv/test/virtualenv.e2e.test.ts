@@ -167,3 +167,23 @@ describe('virtualenv backend, uv specifics', () => {
     });
   });
 });
+
+describe('a Python version nothing installed matches', () => {
+  it('asks uv for a managed Python, and says why when it cannot get one (the log keeps uv\'s output)', async () => {
+    const { cacheDir, projectDir, cleanup } = await fixture('managed');
+    try {
+      const lines: string[] = [];
+      const req: PrepareRequest = { ...request(cacheDir, projectDir, [], lines), declaration: { kind: 'python', python: '3.99', buildDependencies: [], dependencies: [] } };
+      const error = await virtualenvBackend.prepare(req, 'virtualenv').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EnvError);
+      const envError = error as EnvError;
+      expect(envError.code).toBe('ERR_MLPROJECT_ENV_PYTHON_NOT_FOUND');
+      expect(envError.message).toMatch(/^no installed Python matches 3\.99 \(found .*\); uv could not download it either: .*3\.99/);
+      expect(envError.message).not.toContain('\n');
+      expect(await readFile(envError.logFile ?? '', 'utf8')).toContain('python install 3.99');
+      expect(lines.join('\n')).toContain('asking uv for a managed one');
+    } finally {
+      await cleanup();
+    }
+  });
+});
