@@ -159,3 +159,21 @@ describe('command template errors', () => {
     expect(existsSync(path.join(cwd, 'mlproject.db'))).toBe(false);
   });
 });
+
+describe('--frozen-from mistakes', () => {
+  it('an unknown run is one line with a hint and records nothing; with --env-manager local it is a usage error', async () => {
+    const cwd = tempDir('frozen');
+    const project = path.join(cwd, 'proj');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'MLproject'), 'entry_points:\n  main:\n    command: "true"\n');
+    await mlproject(['run', project, '--env-manager', 'local'], { cwd });
+    const unknown = await mlproject(['run', project, '--frozen-from', 'deadbeef'], { cwd });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/^mlproject: error: --frozen-from: run 'deadbeef' is not in sqlite:\/\/\/.*\n  hint: /);
+    const runs = JSON.parse((await mlproject(['runs', 'list', '--json'], { cwd })).stdout) as unknown[];
+    expect(runs).toHaveLength(1);
+    const local = await mlproject(['run', project, '--frozen-from', 'deadbeef', '--env-manager', 'local'], { cwd });
+    expect(local.exitCode).toBe(2);
+    expect(local.stderr).toMatch(/^mlproject: error: --frozen-from rebuilds an environment, but --env-manager local builds none/);
+  });
+});

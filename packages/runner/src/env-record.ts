@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PreparedEnvironment } from '@mlproject/env';
-import type { TrackingStore } from '@mlproject/tracking';
+import { TrackingError, type TrackingStore } from '@mlproject/tracking';
 import { resolveArtifactPath } from '@mlproject/tracking-server';
 import { RunnerError } from './errors.js';
 
@@ -46,11 +46,15 @@ export async function recordBuildFailure(artifactDir: string, error: unknown): P
 
 /**
  * The lock recorded with an earlier run (`--frozen-from RUN_ID`).
- * @throws TrackingError RESOURCE_DOES_NOT_EXIST for an unknown run; RunnerError ERR_MLPROJECT_RUN_NOT_FOUND
- *   when that run recorded no lock (it ran with `--env-manager local`, or before locks were recorded).
+ * @throws RunnerError ERR_MLPROJECT_RUN_NOT_FOUND for an unknown run, or when that run recorded no lock (it ran with `--env-manager local`, or before locks were recorded).
  */
 export async function lockOfRun(store: TrackingStore, artifactsDestination: string, runId: string): Promise<string> {
-  const run = await store.getRun(runId);
+  const run = await store.getRun(runId).catch((error: unknown) => {
+    if (!(error instanceof TrackingError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+    throw new RunnerError('ERR_MLPROJECT_RUN_NOT_FOUND', `--frozen-from: run '${runId}' is not in ${store.uri}`, {
+      hint: 'pass the full run ID of a run in this store (see `mlproject runs list`), or --tracking-uri for the store it is in',
+    });
+  });
   const file = path.join(resolveArtifactPath(artifactsDestination, run.info.artifactUri), LOCK_ARTIFACT);
   try {
     return await readFile(file, 'utf8');

@@ -64,6 +64,11 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const command = computeCommand(entryPoint, userParams, { cwd, file: project.file });
   const params = paramsToLog(entryPoint, userParams);
   const manager = chooseEnvManager(project, options.envManager);
+  if (options.frozenFrom !== undefined && (manager === 'local' || manager === 'docker')) {
+    throw new RunnerError('ERR_MLPROJECT_RUN_USAGE', `--frozen-from rebuilds an environment, but --env-manager ${manager} builds none`, {
+      hint: 'drop --frozen-from, or use --env-manager virtualenv, uv or conda',
+    });
+  }
   if (manager !== 'docker') defaultRegistry().get(manager);
   // `local` builds nothing and `docker` uses its image, so no env file is read (as in MLflow).
   const { declaration, warnings: envWarnings } = await envDeclaration(project, manager);

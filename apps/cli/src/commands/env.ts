@@ -73,9 +73,9 @@ export function registerEnv(program: Command, io: { out: (s: string) => void }):
       io.out(`removed ${removed.manager}/${removed.key} (${size(removed.sizeBytes)})`);
     });
   env.command('gc').description('Remove environments not used for a while, and leftovers of interrupted builds')
-    .option('--older-than <duration>', 'remove environments not used for this long (e.g. 30d, 12h)', duration, ms('30d'))
-    .action(async (flags: { olderThan: number }) => {
-      const removed = await gcEnvironments(cacheDir(), { olderThanMs: flags.olderThan, log: io.out });
+    .option('--older-than <duration>', 'remove environments not used for this long, e.g. 30d, 12h (default: 30d)', duration)
+    .action(async (flags: { olderThan?: number }) => {
+      const removed = await gcEnvironments(cacheDir(), { olderThanMs: flags.olderThan ?? ms('30d'), log: io.out });
       const freed = removed.reduce((sum, e) => sum + e.sizeBytes, 0);
       io.out(`removed ${removed.length} environment${removed.length === 1 ? '' : 's'} (${size(freed)})`);
     });
