@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatError, isExpected } from '../src/errors.js';
 import { exitCodeOf } from '../src/commands/run.js';
-import { mlproject, tempDir } from './helpers.js';
+import { mlproject, tempDir, writeProject } from './helpers.js';
 
 describe('error formatting', () => {
   it('prints expected errors as one line with a hint, others with their stack', () => {
@@ -30,8 +30,7 @@ describe('error formatting', () => {
 describe('mlproject binary (local env manager)', () => {
   const cwd = tempDir('cli');
   const project = path.join(cwd, 'proj');
-  mkdirSync(project);
-  writeFileSync(path.join(project, 'MLproject'), 'entry_points:\n  main:\n    parameters:\n      a: string\n    command: "echo got {a}"\n');
+  writeProject(project, { MLproject: 'entry_points:\n  main:\n    parameters:\n      a: string\n    command: "echo got {a}"\n' });
 
   it('takes -P, --param-list and --param alike, in order', async () => {
     const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'a=1', '--param-list', 'b=2', '--param', 'c=x=y'], { cwd });
@@ -80,8 +79,7 @@ describe('mlproject binary (local env manager)', () => {
 
   it('exits 128 + n for a child killed by signal n, FAILED for a crash', async () => {
     const crash = path.join(cwd, 'crash');
-    mkdirSync(crash);
-    writeFileSync(path.join(crash, 'MLproject'), 'entry_points:\n  main:\n    command: "kill -SEGV $$"\n');
+    writeProject(crash, { MLproject: 'entry_points:\n  main:\n    command: "kill -SEGV $$"\n' });
     const result = await mlproject(['run', crash, '--env-manager', 'local'], { cwd });
     expect(result.exitCode).toBe(139);
     expect(result.stdout).toContain('Status: FAILED');
@@ -92,8 +90,7 @@ describe('mlproject run --dry-run', () => {
   it('prints the entry point, parameters and exact command, and touches nothing', async () => {
     const cwd = tempDir('dry');
     const project = path.join(cwd, 'proj');
-    mkdirSync(project);
-    writeFileSync(path.join(project, 'MLproject'), [
+    writeProject(project, { MLproject: [
       'entry_points:',
       '  main:',
       '    parameters:',
@@ -101,8 +98,7 @@ describe('mlproject run --dry-run', () => {
       '      name: string',
       '    command: "python train.py {alpha} {name}"',
       '',
-    ].join('\n'));
-    writeFileSync(path.join(project, 'python_env.yaml'), 'python: "3.11"\ndependencies: [six]\n');
+    ].join('\n'), 'python_env.yaml': 'python: "3.11"\ndependencies: [six]\n' });
     const cache = path.join(cwd, 'cache');
     const result = await mlproject(['run', project, '--dry-run', '-P', 'name=a b', '-P', 'extra=1'], { cwd, env: { MLPROJECT_CACHE_DIR: cache } });
     expect(result.exitCode, result.all).toBe(0);
@@ -128,16 +124,15 @@ describe('warnings before a run', () => {
   it('prints typo keys and relative paths that will not resolve from the project dir, and still runs', async () => {
     const cwd = tempDir('warn');
     const project = path.join(cwd, 'proj');
-    mkdirSync(project);
     writeFileSync(path.join(cwd, 'train.csv'), 'a,b\n');
-    writeFileSync(path.join(project, 'MLproject'), [
+    writeProject(project, { MLproject: [
       'entry_points:',
       '  main:',
       '    parameters:',
       '      data: {type: string, defualt: x.csv}',
       '    command: "echo {data}"',
       '',
-    ].join('\n'));
+    ].join('\n') });
     const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'data=train.csv'], { cwd });
     expect(result.exitCode, result.all).toBe(0);
     expect(result.stderr).toMatch(/mlproject: warning: .*entry_points\.main\.parameters\.data\.defualt: unknown key "defualt"/);
@@ -150,8 +145,7 @@ describe('command template errors', () => {
   it('name the MLproject and the key path, before anything runs', async () => {
     const cwd = tempDir('tpl');
     const project = path.join(cwd, 'proj');
-    mkdirSync(project);
-    writeFileSync(path.join(project, 'MLproject'), 'entry_points:\n  main:\n    command: "echo {beta}"\n');
+    writeProject(project, { MLproject: 'entry_points:\n  main:\n    command: "echo {beta}"\n' });
     const result = await mlproject(['run', project, '--env-manager', 'local'], { cwd });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^mlproject: error: ${project}/MLproject: entry_points\\.main\\.command: .*\\{beta\\}`));
@@ -164,8 +158,7 @@ describe('--frozen-from mistakes', () => {
   it('an unknown run is one line with a hint and records nothing; with --env-manager local it is a usage error', async () => {
     const cwd = tempDir('frozen');
     const project = path.join(cwd, 'proj');
-    mkdirSync(project);
-    writeFileSync(path.join(project, 'MLproject'), 'entry_points:\n  main:\n    command: "true"\n');
+    writeProject(project, { MLproject: 'entry_points:\n  main:\n    command: "true"\n' });
     await mlproject(['run', project, '--env-manager', 'local'], { cwd });
     const unknown = await mlproject(['run', project, '--frozen-from', 'deadbeef'], { cwd });
     expect(unknown.exitCode).toBe(1);

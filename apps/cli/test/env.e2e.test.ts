@@ -1,13 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mlproject, tempDir } from './helpers.js';
-
-function writeProject(dir: string, files: Record<string, string>): string {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  return dir;
-}
+import { mlproject, tempDir, writeProject } from './helpers.js';
 
 interface Details {
   run: { info: { status: string }; data: { tags: { key: string; value: string }[] } };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,4 +20,11 @@ export async function mlproject(args: string[], options: { cwd: string; env?: Re
     reject: false,
     all: true,
   });
+}
+
+/** Writes a throwaway project: `files` maps names (e.g. `MLproject`) to their text. Returns `dir`. */
+export function writeProject(dir: string, files: Record<string, string>): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
 }
