@@ -9,7 +9,11 @@ export type TrackingErrorCode =
   | 'BAD_REQUEST'
   | 'ENDPOINT_NOT_FOUND'
   | 'NOT_IMPLEMENTED'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'REQUEST_LIMIT_EXCEEDED'
+  | 'TEMPORARILY_UNAVAILABLE';
 
 /**
  * An error a tracking store raises for a request it refuses. `errorCode` is MLflow's code;
