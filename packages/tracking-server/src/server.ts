@@ -3,8 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TrackingStore } from '@mlproject/tracking';
 import { endpointNotFound, errorAnswer } from './http/errors.js';
 import { Message } from './http/message.js';
+import { installSecurity, isLoopbackHost, type ServerAuth } from './http/security.js';
 import { parseJsonBody, parseQueryString, stringifyResponse } from './http/wire.js';
-import { registerArtifactRoutes } from './routes/artifacts.js';
+import { registerArtifactRoutes, registerGetArtifact } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { loggedModelRoutes } from './routes/logged-models.js';
 import { loggingRoutes } from './routes/logging.js';
@@ -14,6 +15,10 @@ import type { ApiContext, ApiRoute } from './routes/types.js';
 /** The MLflow version whose REST API this server speaks, answered by `GET /version`. */
 export const MLFLOW_API_VERSION = '3.0.0';
 const PREFIXES = ['/api/2.0', '/ajax-api/2.0'];
+/** Bytes. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Bytes. */
+export const DEFAULT_MAX_ARTIFACT_BYTES = 8 * 1024 * 1024 * 1024;
 const JSON_ROUTES: ApiRoute[] = [...experimentRoutes, ...runRoutes, ...loggingRoutes, ...loggedModelRoutes];
 
 export interface TrackingServerOptions {
@@ -24,6 +29,12 @@ export interface TrackingServerOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
+  /** Require a token or Basic credentials on every call but `/health` and `/version`. Default: none. */
+  auth?: ServerAuth;
+  /** Largest JSON request body in bytes; larger ones get 413. Default 16 MiB (a full log-batch is well under 1 MiB). */
+  maxRequestBytes?: number;
+  /** Largest artifact upload in bytes; larger ones get 413 and nothing is kept. Default 8 GiB. */
+  maxArtifactBytes?: number;
   /** Called after each response (for logs and tests); `ms` is the handling time. */
   onResponse?: (entry: { method: string; url: string; status: number; ms: number }) => void;
 }
@@ -59,10 +70,14 @@ function routePattern(url: string): RegExp {
 }
 
 function buildApp(options: TrackingServerOptions): FastifyInstance {
-  const ctx: ApiContext = { store: options.store, artifactsDestination: options.artifactsDestination };
+  const ctx: ApiContext = {
+    store: options.store,
+    artifactsDestination: options.artifactsDestination,
+    maxArtifactBytes: options.maxArtifactBytes ?? DEFAULT_MAX_ARTIFACT_BYTES,
+  };
   const app = Fastify({
     logger: false,
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 2000 },
   });
   const known: { method: string; pattern: RegExp }[] = [];
@@ -75,6 +90,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
       onResponse({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime });
     });
   }
+  installSecurity(app, { auth: options.auth, loopbackOnly: isLoopbackHost(options.host ?? '127.0.0.1') });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.setErrorHandler((error, _request, reply) => {
@@ -109,6 +125,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   for (const path of ['/api/3.0/mlflow/server-info', '/ajax-api/3.0/mlflow/server-info']) {
     app.get(path, async (_request, reply) => send(reply, serverInfo(options.store)));
   }
+  void app.register(async (scope) => registerGetArtifact(scope, ctx));
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
   return app;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '@mlproject/tracking-sqlite';
-import { createTrackingServer, type TrackingServer } from '../src/index.js';
+import { createTrackingServer, type TrackingServer, type TrackingServerOptions } from '../src/index.js';
 
 export interface Env {
   dir: string;
@@ -15,14 +15,14 @@ export interface Env {
 }
 
 /** A real SQLite store in a temp dir behind a real server on a free port, fresh for each test. */
-export function useServer(): { readonly env: Env } {
+export function useServer(options: Partial<Omit<TrackingServerOptions, 'store' | 'artifactsDestination'>> = {}): { readonly env: Env } {
   let env: Env | undefined;
   beforeEach(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlproject-server-'));
     const store = openSqliteStore(join(dir, 'mlproject.db'));
     const artifacts = join(dir, 'artifacts');
     const log: Env['log'] = [];
-    const server = await createTrackingServer({ store, artifactsDestination: artifacts, onResponse: (e) => log.push(e) });
+    const server = await createTrackingServer({ ...options, store, artifactsDestination: artifacts, onResponse: (e) => log.push(e) });
     env = { dir, artifacts, store, server, log };
   });
   afterEach(async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TrackingError } from '@mlproject/tracking';
@@ -35,6 +36,44 @@ async function listDirectory(dir: string, prefix: string): Promise<FileInfo[]> {
   return infos.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** A pass-through that fails once more than `limit` bytes went through it. */
+function byteLimit(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > limit) done(tooLarge(limit));
+      else done(null, chunk);
+    },
+  });
+}
+
+function tooLarge(limit: number): Error {
+  return Object.assign(new Error(`Artifact upload is larger than this server's limit of ${limit} bytes.`), { statusCode: 413 });
+}
+
+/**
+ * Opens a file for download only when it really lies under `root` once symlinks are followed;
+ * `null` when it is missing or not a regular file.
+ */
+async function fileUnderRoot(root: string, target: string): Promise<import('node:fs').Stats | null> {
+  const info = await statOrNull(target);
+  if (info === null || !info.isFile()) return null;
+  const [realRoot, realTarget] = await Promise.all([realpath(root).catch(() => root), realpath(target)]);
+  if (!realTarget.startsWith(`${realRoot}/`)) return null;
+  return info;
+}
+
+/** Sends a file as an attachment (never rendered by a browser as a page of this origin). */
+function sendFile(reply: FastifyReply, target: string, size: number): FastifyReply {
+  return reply
+    .header('Content-Type', 'application/octet-stream')
+    .header('Content-Length', String(size))
+    .header('Content-Disposition', `attachment; filename="${basename(target).replace(/["\\]/g, '_')}"`)
+    .header('X-Content-Type-Options', 'nosniff')
+    .send(createReadStream(target));
+}
+
 function wildcardPath(params: unknown): string {
   return safeArtifactPath(String((params as Record<string, string>)['*'] ?? ''));
 }
@@ -52,10 +91,12 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
 
   app.put('/mlflow-artifacts/artifacts/*', async (request, reply) => {
     const target = underRoot(root, wildcardPath(request.params));
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > ctx.maxArtifactBytes) throw tooLarge(ctx.maxArtifactBytes);
     await mkdir(dirname(target), { recursive: true });
     const partial = `${target}.partial-${randomBytes(6).toString('hex')}`;
     try {
-      await pipeline(request.raw, createWriteStream(partial));
+      await pipeline(request.raw, byteLimit(ctx.maxArtifactBytes), createWriteStream(partial));
       await rename(partial, target);
     } catch (error) {
       await rm(partial, { force: true });
@@ -66,14 +107,9 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
 
   app.get('/mlflow-artifacts/artifacts/*', async (request, reply) => {
     const target = underRoot(root, wildcardPath(request.params));
-    const info = await statOrNull(target);
-    if (info === null || !info.isFile()) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact '${String((request.params as Record<string, string>)['*'])}' does not exist.`);
-    return reply
-      .header('Content-Type', 'application/octet-stream')
-      .header('Content-Length', String(info.size))
-      .header('Content-Disposition', `attachment; filename="${basename(target).replace(/["\\]/g, '_')}"`)
-      .header('X-Content-Type-Options', 'nosniff')
-      .send(createReadStream(target));
+    const info = await fileUnderRoot(root, target);
+    if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact '${String((request.params as Record<string, string>)['*'])}' does not exist.`);
+    return sendFile(reply, target, info.size);
   });
 
   app.get('/mlflow-artifacts/artifacts', async (request, reply) => {
@@ -111,3 +147,21 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
   });
 }
 
+
+/**
+ * `GET /get-artifact?run_id=...&path=...` (also `run_uuid`): one file of a run's artifacts, as
+ * `mlflow/server/handlers.py::get_artifact_handler` serves it to the UI. Only for runs whose
+ * artifacts this server holds (`mlflow-artifacts:/` or local paths).
+ */
+export async function registerGetArtifact(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get('/get-artifact', async (request, reply) => {
+    const msg = Message.fromQuery(parseQueryString(request.url.split('?')[1] ?? ''));
+    const run = await ctx.store.getRun(msg.requiredOneOf(...RUN_ID));
+    const rel = safeArtifactPath(msg.string('path') ?? '');
+    const runRoot = resolveArtifactPath(ctx.artifactsDestination, run.info.artifactUri);
+    const target = underRoot(runRoot, rel);
+    const info = await fileUnderRoot(runRoot, target);
+    if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact '${rel}' of run ${run.info.runId} does not exist.`);
+    return sendFile(reply, target, info.size);
+  });
+}

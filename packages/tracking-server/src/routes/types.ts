@@ -5,6 +5,8 @@ import type { Message } from '../http/message.js';
 export interface ApiContext {
   store: TrackingStore;
   artifactsDestination: string;
+  /** Largest artifact upload, bytes. */
+  maxArtifactBytes: number;
 }
 
 /** A JSON endpoint: reads a request message (query for GET, JSON body otherwise, path params merged) and returns the response object. */

@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { authorized } from '../src/http/security.js';
+import { call, rawRequest, useServer } from './helpers.js';
+
+const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const SEARCH = '/api/2.0/mlflow/experiments/search?max_results=5';
+
+describe('auth', () => {
+  const h = useServer({ auth: { token: 'tok-123', users: [{ username: 'ana', password: 'p:w' }] } });
+
+  it('refuses calls without valid credentials with 401 UNAUTHENTICATED and says how to authenticate', async () => {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: basic('ana', 'nope') }, { authorization: basic('bob', 'p:w') }, { authorization: 'Basic !!!' }]) {
+      const answer = await call(h.env.server.url, 'GET', SEARCH, undefined, headers);
+      expect(answer.status, JSON.stringify(headers)).toBe(401);
+      expect(answer.json).toMatchObject({ error_code: 'UNAUTHENTICATED', message: expect.stringMatching(/MLFLOW_TRACKING_TOKEN/) });
+      expect(answer.headers.get('www-authenticate')).toBe('Basic realm="mlproject", Bearer');
+    }
+    const create = await call(h.env.server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'sneaky' });
+    expect(create.status).toBe(401);
+    expect(await h.env.store.getExperimentByName('sneaky')).toBeNull();
+    const upload = await fetch(`${h.env.server.url}/api/2.0/mlflow-artifacts/artifacts/0/x.txt`, { method: 'PUT', body: 'x' });
+    expect(upload.status).toBe(401);
+    expect(existsSync(join(h.env.artifacts, '0', 'x.txt'))).toBe(false);
+  });
+
+  it('accepts the bearer token and Basic users (a password may hold a colon); /health stays open', async () => {
+    expect((await call(h.env.server.url, 'GET', SEARCH, undefined, { authorization: 'Bearer tok-123' })).status).toBe(200);
+    expect((await call(h.env.server.url, 'GET', SEARCH, undefined, { authorization: basic('ana', 'p:w') })).status).toBe(200);
+    expect((await call(h.env.server.url, 'GET', '/health')).text).toBe('OK');
+  });
+});
+
+describe('authorized()', () => {
+  it('matches schemes case-insensitively and only the configured ones', () => {
+    expect(authorized('bearer t', { token: 't' })).toBe(true);
+    expect(authorized('Bearer t', { users: [{ username: 'a', password: 't' }] })).toBe(false);
+    expect(authorized(basic('a', 'b'), { token: 'a:b' })).toBe(false);
+    expect(authorized(undefined, { token: 't' })).toBe(false);
+  });
+});
+
+describe('browser protections on a loopback server', () => {
+  const h = useServer();
+
+  it('refuses a Host header that is not a loopback name (DNS rebinding)', async () => {
+    const url = new URL(h.env.server.url);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: url.hostname, port: url.port, path: SEARCH, headers: { host: 'attacker.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject).end();
+    });
+    expect(status).toBe(403);
+    expect((await call(h.env.server.url, 'GET', SEARCH, undefined, { host: `localhost:${url.port}` })).status).toBe(200);
+  });
+
+  it('refuses a state-changing request from another origin, allows the same origin', async () => {
+    const evil = await call(h.env.server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'csrf' }, { origin: 'http://attacker.example', 'content-type': 'text/plain' });
+    expect(evil).toMatchObject({ status: 403, json: { error_code: 'PERMISSION_DENIED' } });
+    expect(await h.env.store.getExperimentByName('csrf')).toBeNull();
+    const same = await call(h.env.server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'ui' }, { origin: h.env.server.url });
+    expect(same.status).toBe(200);
+  });
+});
+
+describe('request limits', () => {
+  const h = useServer({ maxRequestBytes: 4096, maxArtifactBytes: 1000 });
+
+  it('answers 413 to a JSON body over the limit and writes nothing', async () => {
+    const { runId } = (await h.env.store.createRun({ experimentId: '0', userId: 'u', startTime: 1, tags: [] })).info;
+    const params = Array.from({ length: 100 }, (_, i) => ({ key: `p${i}`, value: 'v'.repeat(60) }));
+    const answer = await call(h.env.server.url, 'POST', '/api/2.0/mlflow/runs/log-batch', { run_id: runId, params });
+    expect(answer.status).toBe(413);
+    expect(answer.json).toMatchObject({ error_code: 'BAD_REQUEST' });
+    expect((await h.env.store.getRun(runId)).data.params).toEqual([]);
+  });
+
+  it('answers 413 to an artifact over the limit, declared or streamed, and keeps no file', async () => {
+    const url = `${h.env.server.url}/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts/big.bin`;
+    expect((await fetch(url, { method: 'PUT', body: new Uint8Array(1001) })).status).toBe(413);
+    // Chunked: no Content-Length, so the limit is found while streaming.
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 5; i += 1) controller.enqueue(new Uint8Array(400));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(url, { method: 'PUT', body: chunks, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const dir = join(h.env.artifacts, '0', 'r', 'artifacts');
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+    expect((await fetch(url, { method: 'PUT', body: new Uint8Array(1000) })).status).toBe(200);
+  });
+});
+
+describe('artifact paths that escape the root', () => {
+  const h = useServer();
+
+  it('refuses .. and encoded .. in every artifact endpoint', async () => {
+    for (const path of ['/api/2.0/mlflow-artifacts/artifacts/../../etc/passwd', '/api/2.0/mlflow-artifacts/artifacts/a/%2e%2e/%2e%2e/x', '/api/2.0/mlflow-artifacts/artifacts?path=..%2F..']) {
+      const answer = await rawRequest(h.env.server.url, 'GET', path);
+      expect([400, 404], path).toContain(answer.status);
+      expect(answer.json, path).toMatchObject({ error_code: expect.stringMatching(/INVALID_PARAMETER_VALUE|ENDPOINT_NOT_FOUND/) });
+    }
+  });
+
+  it('does not serve a file reached through a symlink that points outside the root', async () => {
+    mkdirSync(join(h.env.artifacts, '0'), { recursive: true });
+    writeFileSync(join(h.env.dir, 'secret.txt'), 'secret');
+    symlinkSync(join(h.env.dir, 'secret.txt'), join(h.env.artifacts, '0', 'link.txt'));
+    const answer = await call(h.env.server.url, 'GET', '/api/2.0/mlflow-artifacts/artifacts/0/link.txt');
+    expect(answer.status).toBe(404);
+    expect(answer.text).not.toContain('secret"');
+  });
+});
+
+describe('GET /get-artifact', () => {
+  const h = useServer();
+
+  it('serves one file of a run by run_id (or run_uuid) and path; 404 for a missing one', async () => {
+    const run = await h.env.store.createRun({ experimentId: '0', userId: 'u', startTime: 1, tags: [] });
+    const rel = run.info.artifactUri.replace('mlflow-artifacts:/', '');
+    await fetch(`${h.env.server.url}/api/2.0/mlflow-artifacts/artifacts/${rel}/logs/out.txt`, { method: 'PUT', body: 'hello\n' });
+    const byId = await call(h.env.server.url, 'GET', `/get-artifact?run_id=${run.info.runId}&path=logs/out.txt`);
+    expect(byId).toMatchObject({ status: 200, text: 'hello\n' });
+    const byUuid = await call(h.env.server.url, 'GET', `/get-artifact?run_uuid=${run.info.runId}&path=logs%2Fout.txt`);
+    expect(byUuid.text).toBe('hello\n');
+    expect((await call(h.env.server.url, 'GET', `/get-artifact?run_id=${run.info.runId}&path=nope.txt`)).status).toBe(404);
+    expect((await call(h.env.server.url, 'GET', `/get-artifact?run_id=${run.info.runId}&path=../../x`)).status).toBe(400);
+  });
+});
