@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { TrackingError, invalidParameter } from '@mlproject/tracking';
+import { TrackingError, experimentIdOf, invalidParameter } from '@mlproject/tracking';
 import type { ExperimentRow, LoggedModelRow, RunRow } from './rows.js';
 
 /** What every store operation needs: the connection, a clock (epoch ms) and the default artifact root. */
@@ -7,17 +7,6 @@ export interface Ctx {
   db: Database.Database;
   now: () => number;
   defaultArtifactRoot: string;
-}
-
-/**
- * Parses an experiment ID: a non-negative integer string (MLflow's SQL store uses integers).
- * @throws TrackingError INVALID_PARAMETER_VALUE otherwise.
- */
-export function experimentIdOf(experimentId: string): number {
-  if (!/^\d{1,15}$/.test(String(experimentId))) {
-    throw invalidParameter(`Invalid experiment ID '${experimentId}': experiment IDs of this store are integers.`);
-  }
-  return Number(experimentId);
 }
 
 /** @throws TrackingError RESOURCE_DOES_NOT_EXIST */

@@ -1,6 +1,6 @@
 import {
   TrackingError, invalidParameter, joinArtifactUri, newLoggedModelId, normalizeParam, normalizeRunTag,
-  randomName, validateLoggedModelName,
+  paramChangedError, randomName, validateLoggedModelName,
   type CreateLoggedModelRequest, type LoggedModel, type LoggedModelStatus, type Param, type Tag,
 } from '@mlproject/tracking';
 import { activeExperimentRow, loggedModelRow, write, type Ctx } from './context.js';
@@ -21,7 +21,7 @@ function insertParams(ctx: Ctx, modelId: string, params: Param[]): void {
     const old = existing.get(modelId, p.key) as string | undefined;
     if (old === undefined) insert.run(modelId, p.key, p.value);
     else if (old !== p.value) {
-      throw invalidParameter(`Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${old}' for model ID='${modelId}'. Attempted logging new value '${p.value}'.`);
+      throw paramChangedError(`model ID='${modelId}'`, [{ key: p.key, old, value: p.value }]);
     }
   }
 }

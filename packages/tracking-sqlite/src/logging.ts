@@ -1,10 +1,10 @@
 import {
-  TrackingError, decodePageToken, invalidParameter, normalizeParam, normalizeRunTag, pageOf,
-  validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type Metric, type Page, type Param, type Tag,
+  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, normalizeParam, normalizeRunTag, pageOf,
+  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
+  type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
 } from '@mlproject/tracking';
 import { activeRunRow, loggedModelRow, runRow, write, type Ctx } from './context.js';
-import { RUN_NAME_TAG, renameRun } from './runs.js';
+import { renameRun } from './runs.js';
 import { toMetric, type MetricRow } from './rows.js';
 
 export interface Batch {
@@ -28,22 +28,13 @@ function isLater(m: Metric, cur: MetricRow): boolean {
 function insertParams(ctx: Ctx, runId: string, params: Param[]): void {
   const existing = ctx.db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
   const insert = ctx.db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)');
-  const conflicts: { key: string; old: string; value: string }[] = [];
+  const conflicts: ParamConflict[] = [];
   for (const p of params) {
     const old = existing.get(runId, p.key) as string | undefined;
     if (old === undefined) insert.run(runId, p.key, p.value);
     else if (old !== p.value) conflicts.push({ key: p.key, old, value: p.value });
   }
-  const [first] = conflicts;
-  if (first !== undefined && conflicts.length === 1) {
-    throw invalidParameter(
-      `Changing param values is not allowed. Param with key='${first.key}' was already logged with value='${first.old}' for run ID='${runId}'. Attempted logging new value '${first.value}'.`,
-    );
-  }
-  if (conflicts.length > 1) {
-    const list = conflicts.map((c) => `{'key': '${c.key}', 'old_value': '${c.old}', 'new_value': '${c.value}'}`).join(', ');
-    throw invalidParameter(`Changing param values is not allowed. Params were already logged='[${list}]' for run ID='${runId}'.`);
-  }
+  if (conflicts.length > 0) throw paramChangedError(`run ID='${runId}'`, conflicts);
 }
 
 function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {

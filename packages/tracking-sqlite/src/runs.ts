@@ -1,11 +1,9 @@
 import {
-  RUN_STATUSES, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag, randomName,
+  RUN_NAME_TAG, RUN_STATUSES, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag, randomName,
   type CreateRunRequest, type Run, type RunInfo, type UpdateRunRequest,
 } from '@mlproject/tracking';
 import { activeExperimentRow, activeRunRow, runRow, write, type Ctx } from './context.js';
 import { toRun, toRunInfo } from './rows.js';
-
-export const RUN_NAME_TAG = 'mlflow.runName';
 
 /**
  * As `SqlAlchemyStore.create_run`: RUNNING, active, ID of 32 hex, name from `runName`, else the

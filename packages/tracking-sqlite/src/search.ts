@@ -1,9 +1,9 @@
 import {
-  decodePageToken, pageOf, parseOrderBy, parseSearchFilter, validateMaxResults,
+  decodePageToken, experimentIdOf, pageOf, parseOrderBy, parseSearchFilter, validateMaxResults,
   type Experiment, type LoggedModel, type Page, type Run, type SearchComparison, type SearchExperimentsRequest,
   type SearchLoggedModelsRequest, type SearchOrder, type SearchRunsRequest, type ViewType,
 } from '@mlproject/tracking';
-import { experimentIdOf, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { toExperiment, toLoggedModel, toRun, type ExperimentRow, type LoggedModelRow, type RunRow } from './rows.js';
 import {
   and, columnOrder, compareExpr, keyedCondition, keyedOrder, metricOrder, orderList, type KeyedTable, type Sql,

@@ -9,6 +9,9 @@ export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLE
 export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 
+/** The run tag that always equals the run name (`mlflow.utils.mlflow_tags.MLFLOW_RUN_NAME`). */
+export const RUN_NAME_TAG = 'mlflow.runName';
+
 /** `active` or `deleted` (soft delete), as `mlflow.entities.LifecycleStage`. */
 export type LifecycleStage = 'active' | 'deleted';
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { invalidParameter } from './validation.js';
 
 /**
  * A new run ID: 32 lowercase hex characters, as MLflow's `uuid.uuid4().hex`
@@ -50,4 +51,16 @@ export function joinArtifactUri(base: string, ...parts: string[]): string {
     out = out.endsWith('/') ? out + part : `${out}/${part}`;
   }
   return out;
+}
+
+/**
+ * Parses an experiment ID: a non-negative integer of at most 15 digits, as a string (MLflow's SQL
+ * store uses integer IDs; so do the stores here).
+ * @throws TrackingError INVALID_PARAMETER_VALUE otherwise.
+ */
+export function experimentIdOf(experimentId: string): number {
+  if (!/^\d{1,15}$/.test(String(experimentId))) {
+    throw invalidParameter(`Invalid experiment ID '${experimentId}': experiment IDs of this store are integers.`);
+  }
+  return Number(experimentId);
 }

@@ -135,6 +135,29 @@ export function validateBatch(batch: { metrics?: Metric[]; params?: Param[]; tag
   }
 }
 
+/** A param logged again with another value than the one kept. */
+export interface ParamConflict {
+  key: string;
+  old: string;
+  value: string;
+}
+
+/**
+ * The refusal of changed param values, in MLflow's words (`SqlAlchemyStore._log_params`): one
+ * conflict names key, old and new value; several are listed. `owner` is e.g. `run ID='<id>'` or
+ * `model ID='<id>'`.
+ */
+export function paramChangedError(owner: string, conflicts: ParamConflict[]): TrackingError {
+  const [first] = conflicts;
+  if (first !== undefined && conflicts.length === 1) {
+    return invalidParameter(
+      `Changing param values is not allowed. Param with key='${first.key}' was already logged with value='${first.old}' for ${owner}. Attempted logging new value '${first.value}'.`,
+    );
+  }
+  const list = conflicts.map((c) => `{'key': '${c.key}', 'old_value': '${c.old}', 'new_value': '${c.value}'}`).join(', ');
+  return invalidParameter(`Changing param values is not allowed. Params were already logged='[${list}]' for ${owner}.`);
+}
+
 /** Checks dataset inputs against MLflow's length limits (name 500, digest 36, source 65535, ...). */
 export function validateDatasetInputs(inputs: DatasetInput[]): void {
   if (inputs.length > LIMITS.datasetsPerRequest) {
