@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests of every package, and the end-to-end suite that builds real
-// Python environments and runs the real `mlflow` client (slow, so it runs on its own).
+// Three projects: fast unit tests of every package; the end-to-end suite that builds real
+// Python environments and runs the real `mlflow` client (slow, so it runs on its own); and the
+// stores that need a PostgreSQL server at MLPROJECT_TEST_POSTGRES_URI (skipped when it is unset;
+// `source scripts/ci-postgres.sh` provides one).
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
-          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.e2e.test.ts', '**/*.pg.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
         },
       },
@@ -20,6 +22,14 @@ export default defineConfig({
           testTimeout: 900_000,
           hookTimeout: 900_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: ['packages/*/test/**/*.pg.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],
