@@ -18,6 +18,19 @@ const LOCK_OPTIONS = {
   retries: { retries: 300, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
 } as const;
 
+/**
+ * Takes the lock, waiting while another process holds it. proper-lockfile retries on every error,
+ * so a first attempt without retries makes other errors (no such directory, no permission) fail at once.
+ */
+async function acquire(path: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(path, { ...LOCK_OPTIONS, retries: 0, onCompromised });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+  }
+  return lockfile.lock(path, { ...LOCK_OPTIONS, onCompromised });
+}
+
 async function statOf(path: string): Promise<BigIntStats | undefined> {
   try {
     return await stat(path, { bigint: true });
@@ -148,7 +161,7 @@ export class StoreFile {
     let compromised: Error | undefined;
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(this.path, { ...LOCK_OPTIONS, onCompromised: (error) => { compromised = error; } });
+      release = await acquire(this.path, (error) => { compromised = error; });
     } catch (error) {
       const held = (error as NodeJS.ErrnoException).code === 'ELOCKED';
       throw new TrackingError('INTERNAL_ERROR', held
