@@ -151,6 +151,8 @@ export function openDatabase(path: string, defaultArtifactRoot: string, now: () 
     // Refuse a foreign file before anything below writes to it (even journal_mode changes its header).
     checkOwner(db, path);
     setWal(db);
+    // WAL + NORMAL: a commit is written to the -wal file (no fsync) before it returns, so a killed process
+    // loses nothing committed; only power loss or an OS crash can lose the commits since the last checkpoint.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.transaction(() => {
