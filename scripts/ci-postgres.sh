@@ -52,7 +52,8 @@ _mlproject_ci_postgres() (
     sleep 0.5
   done
 
-  # Role and database, created only when missing (the password is reset each time).
+  # Role and database, created only when missing (the password is reset each time); the database is
+  # UTF-8 with the C.UTF-8 locale whatever the cluster's, so the tests see the same server everywhere.
   as_root runuser -u postgres -- psql -q -X -v ON_ERROR_STOP=1 -p "$port" -d postgres >&2 <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mlproject') THEN
@@ -61,7 +62,7 @@ DO $$ BEGIN
     ALTER ROLE mlproject LOGIN PASSWORD 'mlproject';
   END IF;
 END $$;
-SELECT 'CREATE DATABASE mlproject_test OWNER mlproject'
+SELECT 'CREATE DATABASE mlproject_test OWNER mlproject ENCODING ''UTF8'' LC_COLLATE ''C.UTF-8'' LC_CTYPE ''C.UTF-8'' TEMPLATE template0'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'mlproject_test') \gexec
 SQL
   PGPASSWORD=mlproject psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U mlproject -d mlproject_test -c 'SELECT 1' >/dev/null
