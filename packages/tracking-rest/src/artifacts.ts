@@ -103,7 +103,9 @@ export class RestArtifacts {
       await writeFile(file, data);
       return;
     }
-    await t.http.send({ method: 'PUT', baseUrl: t.baseUrl, path: `${ARTIFACTS_API}/${encodePath(joinPath(t.root, rel))}`, body: data, idempotent: true });
+    const response = await t.http.send({ method: 'PUT', baseUrl: t.baseUrl, path: `${ARTIFACTS_API}/${encodePath(joinPath(t.root, rel))}`, body: data, idempotent: true });
+    // Read the answer to the end: an unread body keeps the connection busy (and a server's close waiting).
+    await response.arrayBuffer();
   }
 
   /**

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { openSqliteStore } from '@mlproject/tracking-sqlite';
 import { createTrackingServer } from '@mlproject/tracking-server';
 import { openRestStore, type RestStore, type RestStoreOptions } from '../src/index.js';
@@ -11,6 +12,8 @@ import { openRestStore, type RestStore, type RestStoreOptions } from '../src/ind
 export interface ServedStore extends RestStore {
   readonly serverUrl: string;
   readonly artifactsDir: string;
+  /** The fetch the store uses; its connections are closed by close(), before the server. */
+  readonly fetch: typeof fetch;
 }
 
 export async function servedStore(options: RestStoreOptions = {}): Promise<ServedStore> {
@@ -18,11 +21,17 @@ export async function servedStore(options: RestStoreOptions = {}): Promise<Serve
   const sqlite = openSqliteStore(join(dir, 'mlproject.db'));
   const artifactsDir = join(dir, 'artifacts');
   const server = await createTrackingServer({ store: sqlite, artifactsDestination: artifactsDir });
-  const rest = openRestStore(server.url, { retries: 0, ...options });
+  // Our own connection pool, closed before the server: the server's close() waits for busy keep-alive
+  // connections, and (tracking-server bug, reported) one stays busy after a PUT followed by a file GET.
+  const agent = new Agent();
+  const fetchWith = ((input: string, init?: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
+  const rest = openRestStore(server.url, { retries: 0, fetch: fetchWith, ...options });
   return Object.assign(rest, {
     serverUrl: server.url,
     artifactsDir,
+    fetch: fetchWith,
     close: async () => {
+      await agent.destroy();
       await server.close();
       await sqlite.close();
       rmSync(dir, { recursive: true, force: true });
