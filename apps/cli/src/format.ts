@@ -42,7 +42,7 @@ export function formatRunDetails(details: RunDetails): string {
   sections.push(table([], [
     ['run ID', run.info.runId], ['name', run.info.runName], ['experiment ID', run.info.experimentId],
     ['status', run.info.status], ['start time', time(run.info.startTime)], ['end time', time(run.info.endTime)],
-    ['duration', duration(run)], ['artifact URI', run.info.artifactUri], ['artifact dir', details.artifactDir],
+    ['duration', duration(run)], ['artifact URI', run.info.artifactUri], ['artifact dir', details.artifactDir ?? '(on the tracking server)'],
   ]));
   sections.push(table(['PARAM', 'VALUE'], run.data.params.map((p) => [p.key, p.value])));
   sections.push(table(['METRIC', 'VALUE', 'STEP'], run.data.metrics.map((m) => [m.key, String(m.value), String(m.step)])));
@@ -50,7 +50,7 @@ export function formatRunDetails(details: RunDetails): string {
   const files: string[][] = details.artifacts.map((f) => [f.path, String(f.size)]);
   sections.push(files.length === 0 ? 'No run artifacts.' : table(['ARTIFACT', 'BYTES'], files));
   for (const { model, dir, files: modelFiles } of details.models) {
-    sections.push(`model ${model.name} (${model.modelId}, ${model.status}) in ${dir}\n`
+    sections.push(`model ${model.name} (${model.modelId}, ${model.status}) in ${dir ?? model.artifactUri}\n`
       + table(['FILE', 'BYTES'], modelFiles.map((f) => [f.path, String(f.size)])));
   }
   return sections.join('\n\n');

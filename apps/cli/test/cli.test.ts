@@ -66,8 +66,8 @@ describe('mlproject binary (local env manager)', () => {
     expect(existsSync(path.join(empty, 'mlproject.db'))).toBe(false);
   });
 
-  it('refuses tracking URIs it cannot store to in one line: a directory, an http server, a bare word', async () => {
-    for (const uri of [cwd, 'http://localhost:5000', 'databricks', 'sqlite://x.db']) {
+  it('refuses tracking URIs it cannot store to in one line: a directory, a bare word, a malformed sqlite URI', async () => {
+    for (const uri of [cwd, 'databricks', 'sqlite://x.db', './mlruns']) {
       const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'a=1', '--tracking-uri', uri], { cwd });
       expect(result.exitCode, uri).toBe(1);
       expect(result.stderr, uri).toMatch(/^mlproject: error: Tracking URI '.*' .*\n  hint: /);
@@ -75,6 +75,20 @@ describe('mlproject binary (local env manager)', () => {
     }
     const { existsSync } = await import('node:fs');
     expect(existsSync(path.join(cwd, 'databricks'))).toBe(false);
+  });
+
+  it('says in one line, quickly, when a tracking server is not there', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address() as { port: number };
+        probe.close(() => resolve(address.port));
+      });
+    });
+    const result = await mlproject(['run', project, '--env-manager', 'local', '-P', 'a=1', '--tracking-uri', `http://127.0.0.1:${port}`], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^mlproject: error: Cannot reach the tracking server at http://127\\.0\\.0\\.1:${port} .*ECONNREFUSED`));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('exits 128 + n for a child killed by signal n, FAILED for a crash', async () => {

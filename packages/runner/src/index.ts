@@ -3,7 +3,10 @@ export { planRun, type RunPlan } from './plan.js';
 export type { RunOptions, RunOutcome, SubmittedRun } from './options.js';
 export { RunnerError, type RunnerErrorCode } from './errors.js';
 export { describeRun, type RunDetails } from './describe.js';
-export { openStore, resolveTrackingUri, sqlitePathFromUri, DEFAULT_STORE_FILE, type OpenedStore } from './tracking-uri.js';
+export {
+  openStore, resolveTrackingUri, sqlitePathFromUri, storeTarget, maskPassword, DEFAULT_STORE_FILE, type OpenedStore, type StoreTarget,
+} from './tracking-uri.js';
+export { localArtifacts, type ArtifactAccess, type ArtifactFile } from './artifacts.js';
 export { resolveExperimentId } from './experiment.js';
 export { chooseEnvManager, defaultRegistry } from './environment.js';
 export { finalStatus } from './exec.js';

@@ -7,7 +7,7 @@ import type { Param } from '@mlproject/tracking';
 import { chooseEnvManager, defaultRegistry, envDeclaration } from './environment.js';
 import { RunnerError } from './errors.js';
 import type { RunOptions } from './options.js';
-import { resolveTrackingUri, sqlitePathFromUri } from './tracking-uri.js';
+import { resolveTrackingUri, storeTarget, type StoreTarget } from './tracking-uri.js';
 
 /** Everything `run()` decides before it touches the store, the environment cache or a process. */
 export interface RunPlan {
@@ -24,8 +24,8 @@ export interface RunPlan {
   declaration: EnvDeclaration;
   /** The tracking URI as chosen (option, MLFLOW_TRACKING_URI, or the default). */
   trackingUri: string;
-  /** The SQLite file it names, absolute. */
-  storeFile: string;
+  /** The store it names, with absolute paths and masked passwords. */
+  store: StoreTarget;
   /** Problems that do not stop the run (typo keys, unknown types, relative paths that will not resolve), one line each. */
   warnings: { code: string; message: string; hint?: string | undefined }[];
 }
@@ -76,6 +76,6 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const warnings = [...project.warnings, ...envWarnings, ...pathWarnings(entryPoint, userParams, { cwd, projectDir: dir })];
   return {
     dir, project, entryPointName, command, params, manager, declaration, trackingUri,
-    storeFile: sqlitePathFromUri(trackingUri, cwd), warnings,
+    store: storeTarget(trackingUri, cwd), warnings,
   };
 }

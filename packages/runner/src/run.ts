@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { defaultCacheDir, type PreparedEnvironment } from '@mlproject/env';
 import type { Run, Tag, TrackingStore } from '@mlproject/tracking';
-import { createTrackingServer, resolveArtifactPath } from '@mlproject/tracking-server';
+import { createTrackingServer, type TrackingServer } from '@mlproject/tracking-server';
 import { FROZEN_FROM_TAG, lockOfRun, recordBuildFailure, recordEnvironment } from './env-record.js';
 import { assertRunnable, defaultRegistry } from './environment.js';
 import { RunnerError } from './errors.js';
@@ -35,17 +35,21 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   assertRunnable(project, manager);
   const backend = defaultRegistry().get(manager);
 
-  const opened = openStore(trackingUri, cwd);
-  const { store } = opened;
-  // The REST server starts and the environment is prepared while the run is created.
-  const starting = createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
+  const opened = await openStore(trackingUri, cwd, { env });
+  const { store, artifacts } = opened;
+  // A local store is served to the child by a REST server of ours, started while the run is
+  // created; a remote server is handed to the child as it is.
+  const starting: Promise<TrackingServer | null> = opened.artifactsDestination === null || opened.target.kind === 'rest'
+    ? Promise.resolve(null)
+    : createTrackingServer({ store, artifactsDestination: opened.artifactsDestination, port: 0 });
+  starting.catch(() => undefined);
   const stopPreparing = new AbortController();
   const forward = (): void => stopPreparing.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
   options.signal?.addEventListener('abort', forward, { once: true });
   let preparing: Promise<PreparedEnvironment> | undefined;
   try {
-    const frozenLock = options.frozenFrom === undefined ? undefined : await lockOfRun(store, opened.artifactsDestination, options.frozenFrom);
+    const frozenLock = options.frozenFrom === undefined ? undefined : await lockOfRun(store, artifacts, options.frozenFrom);
     preparing = backend.prepare({
       declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env),
       log: options.progress ?? (() => {}),
@@ -59,7 +63,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);
     const created = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
     const runId = created.info.runId;
-    const artifactDir = resolveArtifactPath(opened.artifactsDestination, created.info.artifactUri);
+    const artifactUri = created.info.artifactUri;
     await store.logBatch(runId, { params });
     const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
@@ -72,11 +76,11 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
       if (prepared.prefix !== null) {
         log(`${prepared.reused ? 'reused' : 'built'} environment ${prepared.prefix} in ${(prepared.durationMs / 1000).toFixed(1)} s`);
       }
-      await recordEnvironment(store, runId, artifactDir, prepared);
+      await recordEnvironment(store, artifacts, runId, artifactUri, prepared);
       childEnv = prepared.childEnv(env);
     } catch (error) {
       // A Ctrl-C reaches the install tool too; the run was stopped, not broken.
-      await recordBuildFailure(artifactDir, error);
+      await recordBuildFailure(artifacts, artifactUri, error);
       await store.updateRun(runId, { status: options.signal?.aborted ? 'KILLED' : 'FAILED', endTime: Date.now() });
       throw options.signal?.aborted ? interrupted(runId, error) : error;
     }
@@ -92,10 +96,10 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
       env: {
         // The mlflow client would print links to our per-run server, which is gone once the run ends.
         MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT: 'true',
-        ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server.url, MLFLOW_EXPERIMENT_ID: experimentId,
+        ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server?.url ?? trackingUri, MLFLOW_EXPERIMENT_ID: experimentId,
       },
       onEnd: async () => {
-        await server.close();
+        await server?.close();
         await store.close();
       },
     });
@@ -108,7 +112,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     // Nothing may go on after run() fails: stop a build still running, then close the server.
     stopPreparing.abort();
     await preparing?.catch(() => undefined);
-    await starting.then((server) => server.close(), () => undefined);
+    await starting.then((server) => server?.close(), () => undefined);
     await store.close();
     throw error;
   } finally {

@@ -108,7 +108,7 @@ export function formatPlan(plan: RunPlan): string {
     `${label('Entry point')}${plan.entryPointName}`,
     `${label('Parameters')}${params.length === 0 ? '(none)' : params.join(`\n${' '.repeat(14)}`)}`,
     `${label('Env manager')}${env}`,
-    `${label('Tracking URI')}sqlite:///${plan.storeFile}`,
+    `${label('Tracking URI')}${plan.store.uri}`,
     `${label('Command')}${plan.command}`,
   ].join('\n');
 }

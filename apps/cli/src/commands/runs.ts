@@ -30,7 +30,7 @@ export function registerRuns(program: Command, io: { out: (s: string) => void })
     .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
     .option('--json', 'print JSON for scripts')
     .action(async (flags: StoreFlags & { experimentId?: string; maxResults: number }) => {
-      const { store } = open(flags);
+      const { store } = await open(flags);
       try {
         const experimentIds = flags.experimentId !== undefined
           ? [flags.experimentId]
@@ -48,9 +48,9 @@ export function registerRuns(program: Command, io: { out: (s: string) => void })
     .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
     .option('--json', 'print JSON for scripts')
     .action(async (runId: string, flags: StoreFlags) => {
-      const { store, artifactsDestination, uri } = open(flags);
+      const { store, artifacts, uri } = await open(flags);
       try {
-        const details = await describeRun(store, artifactsDestination, runId).catch((error: unknown) => {
+        const details = await describeRun(store, artifacts, runId).catch((error: unknown) => {
           if (!(error instanceof TrackingError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
           throw new RunnerError('ERR_MLPROJECT_RUN_NOT_FOUND', `Run '${runId}' not found in ${uri}`, {
             hint: 'list the runs of this store with `mlproject runs list`, or pass --tracking-uri for another store',

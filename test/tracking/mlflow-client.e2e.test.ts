@@ -4,22 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from '@mlproject/tracking-sqlite';
-import type { Run } from '@mlproject/tracking';
-import { createTrackingServer, listArtifactFiles, type TrackingServer } from '../src/index.js';
-import { MLFLOW_VERSIONS, mlflowPython } from './python-env.js';
+import type { Run, TrackingStore } from '@mlproject/tracking';
+import { createTrackingServer, listArtifactFiles, type TrackingServer } from '@mlproject/tracking-server';
+import { MLFLOW_VERSIONS, mlflowPython } from '../../packages/tracking-server/test/python-env.js';
+import { STORE_CASES } from './stores.js';
 
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../packages/tracking-server/test/fixtures/', import.meta.url));
 const tag = (run: Run, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
 const metric = (run: Run, key: string) => run.data.metrics.find((m) => m.key === key);
 
 interface ScriptResult { code: number | null; stderr: string; ms: number; result: Record<string, unknown> | undefined }
 
-describe.each(MLFLOW_VERSIONS)('the real mlflow %s Python client against the tracking server', (mlflowVersion) => {
+const cases = MLFLOW_VERSIONS.flatMap((version) => STORE_CASES.map((storeCase) => ({ version, storeCase })));
+
+for (const { version: mlflowVersion, storeCase } of cases) {
+const title = `the real mlflow ${mlflowVersion} Python client against the tracking server over ${storeCase.title}`;
+(storeCase.skip ? describe.skip : describe)(title, () => {
   const mlflow3 = Number(mlflowVersion.split('.')[0]) >= 3;
   let python: string;
   let dir: string;
-  let store: SqliteStore;
+  let store: TrackingStore;
+  let closeStore: () => Promise<void>;
   let server: TrackingServer;
   let log: { method: string; url: string; status: number }[];
 
@@ -31,14 +36,14 @@ describe.each(MLFLOW_VERSIONS)('the real mlflow %s Python client against the tra
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mlproject-e2e-'));
-    store = openSqliteStore(join(dir, 'mlproject.db'));
+    ({ store, close: closeStore } = await storeCase.open(dir));
     log = [];
     server = await createTrackingServer({ store, artifactsDestination: join(dir, 'artifacts'), onResponse: (e) => log.push(e) });
   });
 
   afterEach(async () => {
     await server.close();
-    await store.close();
+    await closeStore();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -132,6 +137,33 @@ describe.each(MLFLOW_VERSIONS)('the real mlflow %s Python client against the tra
     expectCleanServerLog([/experiments\/get-by-name\?experiment_name=e2e-tutorial/]);
   });
 
+  it('records mlflow.autolog() on scikit-learn fits, and search_runs filters and orders them', async () => {
+    const out = await runScript('autolog.py', []);
+    console.log(`[e2e] mlflow ${mlflowVersion} autolog.py over ${storeCase.name}: ${(out.ms / 1000).toFixed(1)} s, ${log.length} requests`);
+    expect(out.code, out.stderr).toBe(0);
+    const r = out.result as { run_ids: string[]; params: Record<string, string>; metric_keys: string[]; r2: number[]; best: string[]; models: string[]; artifacts: string[]; status: string[] };
+    expect(r.status).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
+    expect(r.params).toMatchObject({ alpha: '0.1', fit_intercept: 'True', solver: 'auto' });
+    expect(r.metric_keys).toEqual(expect.arrayContaining(['training_r2_score', 'training_mean_squared_error', 'training_score']));
+    // alpha 10 is filtered out; the other two come best r2 first.
+    const expectedBest = r.run_ids.slice(0, 2).sort((a, b) => r.r2[r.run_ids.indexOf(b)]! - r.r2[r.run_ids.indexOf(a)]!);
+    expect(r.best).toEqual(expectedBest);
+    const stored = await store.getRun(r.run_ids[0]!);
+    expect(stored.data.params).toContainEqual({ key: 'alpha', value: '0.1' });
+    expect(stored.data.metrics.find((m) => m.key === 'training_r2_score')?.value).toBeCloseTo(r.r2[0]!, 12);
+    expect(stored.data.tags).toContainEqual({ key: 'estimator_name', value: 'Ridge' });
+    if (mlflow3) {
+      expect(r.models).toHaveLength(3);
+      const model = await store.getLoggedModel(r.models[0]!);
+      expect(model.status).toBe('LOGGED_MODEL_READY');
+      const files = (await listArtifactFiles(join(dir, 'artifacts'), model.artifactUri)).map((f) => f.path);
+      expect(files).toEqual(expect.arrayContaining(['MLmodel', 'requirements.txt']));
+    } else {
+      expect(r.artifacts).toEqual(['estimator.html', 'model']);
+    }
+    expectCleanServerLog([/experiments\/get-by-name\?experiment_name=e2e-autolog/]);
+  });
+
   async function launcherRun(): Promise<{ experimentId: string; runId: string }> {
     const experimentId = await store.createExperiment('e2e-project');
     const run = await store.createRun({
@@ -170,3 +202,4 @@ describe.each(MLFLOW_VERSIONS)('the real mlflow %s Python client against the tra
     expect(log.filter((e) => e.status >= 500)).toEqual([]);
   });
 });
+}

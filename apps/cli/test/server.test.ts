@@ -1,0 +1,76 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cliBin, mlproject, tempDir } from './helpers.js';
+
+const started: { kill: (signal?: NodeJS.Signals) => boolean }[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill('SIGKILL');
+});
+
+/** Starts `mlproject server` and resolves with its URL once it prints it. */
+async function startServer(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const child = execa('node', [cliBin, 'server', '--port', '0', ...args], { cwd, env, reject: false, all: true });
+  started.push(child);
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.all?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /at (http:\/\/\S+) /.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void child.then(() => reject(new Error(`server exited: ${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+describe('mlproject server', () => {
+  it('serves the store named by --backend-store-uri on 127.0.0.1, and stops cleanly on SIGTERM', async () => {
+    const dir = tempDir('server');
+    const { child, url } = await startServer(['--backend-store-uri', 'sqlite:///team.db', '--artifacts-destination', 'art'], dir);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const created = await fetch(`${url}/api/2.0/mlflow/experiments/create`, { method: 'POST', body: JSON.stringify({ name: 'team-exp' }) });
+    expect(created.status).toBe(200);
+    const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/1/a.txt`, { method: 'PUT', body: 'a' });
+    expect(put.status).toBe(200);
+    expect(existsSync(path.join(dir, 'art', '1', 'a.txt'))).toBe(true);
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    const listed = await mlproject(['runs', 'list', '--tracking-uri', 'sqlite:///team.db', '--json'], { cwd: dir });
+    expect(listed.exitCode, listed.all).toBe(0);
+  });
+
+  it('requires the token from MLPROJECT_SERVER_TOKEN or users from --users-file', async () => {
+    const dir = tempDir('server-auth');
+    writeFileSync(path.join(dir, 'users'), '# team\nana:pa:ss\n\n');
+    const { url } = await startServer(['--users-file', 'users'], dir, { MLPROJECT_SERVER_TOKEN: 't0k' });
+    const search = `${url}/api/2.0/mlflow/experiments/search?max_results=1`;
+    expect((await fetch(search)).status).toBe(401);
+    expect((await fetch(search, { headers: { authorization: 'Bearer t0k' } })).status).toBe(200);
+    const basic = `Basic ${Buffer.from('ana:pa:ss').toString('base64')}`;
+    expect((await fetch(search, { headers: { authorization: basic } })).status).toBe(200);
+  });
+
+  it('warns when it listens beyond loopback without auth', async () => {
+    const dir = tempDir('server-open');
+    const server = await startServer(['--host', '0.0.0.0'], dir);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.output()).toMatch(/warning: listening on 0\.0\.0\.0 without auth/);
+  });
+
+  it('says in one line when the port is taken or a users file is malformed', async () => {
+    const dir = tempDir('server-bad');
+    const { url } = await startServer([], dir);
+    const port = new URL(url).port;
+    const taken = await mlproject(['server', '--port', port], { cwd: dir });
+    expect(taken.exitCode).toBe(1);
+    expect(taken.all).toMatch(/^mlproject: error: Cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)\n {2}hint: /);
+    writeFileSync(path.join(dir, 'users'), 'no-colon-here\n');
+    const bad = await mlproject(['server', '--port', '0', '--users-file', 'users'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.all).toMatch(/--users-file: users:1: expected name:password/);
+    expect(bad.all).not.toMatch(/\n\s+at /);
+  });
+});
