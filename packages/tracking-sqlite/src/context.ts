@@ -53,7 +53,29 @@ export function loggedModelRow(ctx: Ctx, modelId: string, allowDeleted = false):
   return row;
 }
 
-/** Runs `fn` in a write transaction (BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout). */
+/** How long a write waits in all for other processes' write locks, in ms (each BEGIN waits up to the 10 s busy timeout). */
+export const WRITE_LOCK_WAIT_MS = 60_000;
+
+/**
+ * Runs `fn` in a write transaction (BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout).
+ * SQLite's busy handler polls instead of queueing, so with many writers one can lose the lock for the
+ * whole busy timeout (seen with 32-48 processes on 2 cores); its BEGIN then fails with SQLITE_BUSY having
+ * done nothing, and is retried until {@link WRITE_LOCK_WAIT_MS}.
+ * @throws TrackingError TEMPORARILY_UNAVAILABLE when the file stayed locked that long.
+ */
 export function write<T>(ctx: Ctx, fn: () => T): T {
-  return ctx.db.transaction(fn).immediate();
+  const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+  for (;;) {
+    let began = false;
+    try {
+      return ctx.db.transaction(() => ((began = true), fn())).immediate();
+    } catch (error) {
+      if (began || (error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      if (Date.now() >= deadline) {
+        throw new TrackingError('TEMPORARILY_UNAVAILABLE',
+          `The tracking store '${ctx.db.name}' stayed locked by other writers for ${WRITE_LOCK_WAIT_MS / 1000} s; retry, or look for a process holding it.`,
+          { cause: error });
+      }
+    }
+  }
 }
