@@ -77,6 +77,8 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   };
   const app = Fastify({
     logger: false,
+    // close() ends every connection, busy or idle: a keep-alive client must not hold a run open.
+    forceCloseConnections: true,
     bodyLimit: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 2000 },
   });

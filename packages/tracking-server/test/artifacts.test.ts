@@ -99,3 +99,24 @@ describe('resolveArtifactPath and listArtifactFiles', () => {
     }
   });
 });
+
+describe('closing the server', () => {
+  it('returns at once after an upload then a download on one keep-alive connection', async () => {
+    const { mkdtempSync: mk, rmSync: rm } = await import('node:fs');
+    const { openSqliteStore } = await import('@mlproject/tracking-sqlite');
+    const { createTrackingServer } = await import('../src/index.js');
+    const dir = mk(join(tmpdir(), 'mlproject-close-'));
+    const store = openSqliteStore(join(dir, 'db.sqlite'));
+    const server = await createTrackingServer({ store, artifactsDestination: join(dir, 'art') });
+    const url = `${server.url}/api/2.0/mlflow-artifacts/artifacts/0/r/a.txt`;
+    await (await fetch(url, { method: 'PUT', body: 'abc' })).text();
+    expect(await (await fetch(url)).text()).toBe('abc');
+    const started = Date.now();
+    await server.close();
+    const closedInMs = Date.now() - started;
+    await store.close();
+    rm(dir, { recursive: true, force: true });
+    // Fastify's keep-alive timeout is 72 s; a close that waited for it would take that long.
+    expect(closedInMs).toBeLessThan(10_000);
+  });
+});
