@@ -169,7 +169,9 @@ function openError(error: unknown, where: string): unknown {
   if (state === '28P01' || state === '28000') return fail('UNAUTHENTICATED', 'Check the user name and password in the tracking URI.');
   if (state === '42501') return fail('PERMISSION_DENIED', 'The user needs CREATE on the database (or the schema) the first time, and USAGE afterwards.');
   if (state === '3D000') return fail('INVALID_PARAMETER_VALUE', 'Create the database first (createdb), or fix its name in the tracking URI.');
-  if (state === undefined || state.startsWith('08') || state.startsWith('57P')) {
+  const code = (error as { code?: unknown } | null)?.code;
+  const network = state === undefined && ((typeof code === 'string' && /^E[A-Z]+$/.test(code)) || /Connection terminated|timeout/i.test(message));
+  if (network || state?.startsWith('08') || state?.startsWith('57P')) {
     return fail('TEMPORARILY_UNAVAILABLE', 'Check that the PostgreSQL server runs and that host and port in the tracking URI are right.');
   }
   return error;

@@ -110,10 +110,12 @@ describe.skipIf(pgUri === undefined)(suiteName('PostgresStore specifics'), () =>
     expect(await snapshot(newer)).toBe(newerBefore);
   });
 
-  it('says what is wrong with the server: wrong password, nothing listening', async () => {
+  it('says what is wrong with the server: wrong password, nothing listening, no such database', async () => {
     const wrong = uri.replace(/:\/\/([^:@/]+)(:[^@/]*)?@/, '://$1:not-the-password@');
     await expectTrackingError(openPostgresStore(wrong, { schema: freshSchema() }), 'UNAUTHENTICATED', /mlproject:\*\*\*@.*password authentication failed/);
     await expectTrackingError(openPostgresStore('postgresql://u:p@127.0.0.1:1/db'), 'TEMPORARILY_UNAVAILABLE', /postgresql:\/\/u:\*\*\*@127\.0\.0\.1:1\/db/);
+    const missing = uri.replace(/\/[^/?]+(\?|$)/, '/mlproject_no_such_database$1');
+    await expectTrackingError(openPostgresStore(missing), 'INVALID_PARAMETER_VALUE', /does not exist\. Create the database first/);
   });
 
   it('passes filter values as parameters: quotes and semicolons are data', async () => {
