@@ -23,7 +23,8 @@ export class RestTrackingError extends TrackingError {
 
 const OURS: ReadonlySet<string> = new Set<TrackingErrorCode>([
   'INVALID_PARAMETER_VALUE', 'RESOURCE_DOES_NOT_EXIST', 'RESOURCE_ALREADY_EXISTS', 'BAD_REQUEST',
-  'ENDPOINT_NOT_FOUND', 'NOT_IMPLEMENTED', 'INTERNAL_ERROR',
+  'ENDPOINT_NOT_FOUND', 'NOT_IMPLEMENTED', 'INTERNAL_ERROR', 'UNAUTHENTICATED', 'PERMISSION_DENIED',
+  'REQUEST_LIMIT_EXCEEDED', 'TEMPORARILY_UNAVAILABLE',
 ]);
 
 /** Server codes outside our set, mapped to the nearest of ours. */
@@ -65,13 +66,14 @@ export interface RequestContext {
 }
 
 function authError(status: number, serverMessage: string, ctx: RequestContext, serverErrorCode: string | undefined): RestTrackingError {
-  const said = serverMessage === '' ? '' : ` (${oneLine(serverMessage)})`;
+  // Our own server's message repeats the variables to set; the hint below says it once.
+  const said = serverMessage === '' || /MLFLOW_TRACKING_TOKEN/.test(serverMessage) ? '' : ` (${oneLine(serverMessage)})`;
   const message = status === 401
     ? ctx.authenticated
       ? `The tracking server at ${ctx.baseUrl} rejected the credentials given (HTTP 401)${said}: check MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.`
       : `The tracking server at ${ctx.baseUrl} requires authentication (HTTP 401)${said}: set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.`
     : `The tracking server at ${ctx.baseUrl} refused ${ctx.method} ${new URL(ctx.url).pathname} (HTTP 403 permission denied)${said}: ${ctx.authenticated ? 'ask for permission for this user, or use other credentials' : 'set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD'}.`;
-  return new RestTrackingError('BAD_REQUEST', message, {
+  return new RestTrackingError(status === 401 ? 'UNAUTHENTICATED' : 'PERMISSION_DENIED', message, {
     url: ctx.url, httpStatus: status, ...(serverErrorCode === undefined ? {} : { serverErrorCode }),
   });
 }

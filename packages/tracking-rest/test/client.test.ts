@@ -88,7 +88,8 @@ describe('authentication', () => {
     expect(anonymous.message).toContain('set MLFLOW_TRACKING_TOKEN');
     expect(anonymous.message).not.toContain('\n');
     const denied = await rejection(openRestStore(server.url, { token: 'x' }).deleteRun('r'));
-    expect(denied).toMatchObject({ httpStatus: 403, serverErrorCode: 'PERMISSION_DENIED', errorCode: 'BAD_REQUEST' });
+    expect(anonymous).toMatchObject({ httpStatus: 401, errorCode: 'UNAUTHENTICATED' });
+    expect(denied).toMatchObject({ httpStatus: 403, serverErrorCode: 'PERMISSION_DENIED', errorCode: 'PERMISSION_DENIED' });
     expect(denied.message).toMatch(/refused POST \/api\/2\.0\/mlflow\/runs\/delete \(HTTP 403 permission denied\) \(Permission denied\)/);
   });
 });
