@@ -149,13 +149,14 @@ export function openDatabase(path: string, defaultArtifactRoot: string, now: () 
   try {
     db.pragma('busy_timeout = 10000');
     // Refuse a foreign file before anything below writes to it (even journal_mode changes its header).
-    checkOwner(db, path);
+    const found = checkOwner(db, path);
     setWal(db);
     // WAL + NORMAL: a commit is written to the -wal file (no fsync) before it returns, so a killed process
     // loses nothing committed; only power loss or an OS crash can lose the commits since the last checkpoint.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.transaction(() => {
+    // A current file needs no write: opening it must not wait for (or fail on) other processes' write lock.
+    if (found < SCHEMA_VERSION) db.transaction(() => {
       const version = checkOwner(db, path);
       for (let v = version + 1; v <= SCHEMA_VERSION; v += 1) db.exec(MIGRATIONS[v] ?? '');
       if (version === 0) {

@@ -19,8 +19,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a write while another process holds the lock longer than the busy timeout', () => {
-  it('waits for the lock and succeeds instead of surfacing SQLITE_BUSY', async () => {
+describe('another process holds the write lock longer than the busy timeout', () => {
+  it('opening the store does not wait; a write waits for the lock and succeeds instead of surfacing SQLITE_BUSY', async () => {
     const path = join(dir, 'locked.db');
     const store = openSqliteStore(path);
     const runId = (await store.createRun({ experimentId: '0', userId: 'test', startTime: 1, tags: [] })).info.runId;
@@ -31,6 +31,11 @@ describe('a write while another process holds the lock longer than the busy time
       child.stdout!.on('data', (chunk: Buffer) => ((out += chunk.toString()), out.includes('holding') && resolve()));
       child.on('exit', (code) => reject(new Error(`lock holder exited (${code}) before holding the lock`)));
     });
+    // Opening a current store needs no write lock: a new `mlproject run` starts while others write.
+    const second = openSqliteStore(path);
+    expect(out).toBe('holding\n');
+    expect((await second.getRun(runId)).info.runId).toBe(runId);
+    await second.close();
     await store.logMetric(runId, { key: 'after_wait', value: 1, timestamp: 2, step: 0 });
     // The write went through after the holder's commit, and both are there.
     const exited = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve)));
