@@ -178,7 +178,8 @@ describe('a tracking server SIGKILLed mid-ingest', () => {
       server = await startServerProcess(db, artifacts);
       const { checked, landed } = await verify(server.url, runIds);
       const unanswered = sent.filter((w) => w.outcome === 'unanswered').length;
-      summary.push(`kill ${round + 1} after ${killAt} acks: ${sent.length} requests, ${unanswered} unanswered (${landed} of all so far applied anyway); ledger check: ${checked} acknowledged items`);
+      const acked = ledger.filter((w) => w.outcome === 'ok').length;
+      summary.push(`kill ${round + 1} after ${killAt} acks: ${sent.length} requests, ${unanswered} unanswered; after restart all ${acked} acknowledged requests so far (${checked} items) present, ${landed} unanswered ones applied whole`);
     }
     console.log(`[kill] ${summary.join('\n[kill] ')}`);
 
