@@ -1,5 +1,5 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, normalizeParam, normalizeRunTag, pageOf,
+  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
   paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
   type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
 } from '@mlproject/tracking';
@@ -31,9 +31,7 @@ export function checkBatch(batch: Batch): CheckedBatch {
 
 /** Whether `p` is later than `cur` by (step, timestamp, value), the latest-point rule of MLflow; NaN compares false. */
 export function isLater(p: StoredPoint, cur: StoredPoint): boolean {
-  if (p.step !== cur.step) return p.step > cur.step;
-  if (p.timestamp !== cur.timestamp) return p.timestamp > cur.timestamp;
-  return decodeValue(p.value) > decodeValue(cur.value);
+  return isLaterPoint({ ...p, value: decodeValue(p.value) }, { ...cur, value: decodeValue(cur.value) });
 }
 
 /** Identity of a point: a second point with the same (timestamp, step, value) is dropped. */

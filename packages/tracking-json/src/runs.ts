@@ -1,5 +1,5 @@
 import {
-  RUN_NAME_TAG, RUN_STATUSES, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag, randomName,
+  RUN_NAME_TAG, RUN_STATUSES, chooseRunName, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag,
   type CreateRunRequest, type Tag, type UpdateRunRequest,
 } from '@mlproject/tracking';
 import type { StoreData, StoredRun } from './format.js';
@@ -18,14 +18,7 @@ export interface NewRun {
 export function checkNewRun(request: CreateRunRequest): NewRun {
   const tags: Tag[] = [];
   for (const tag of (request.tags ?? []).map(normalizeRunTag)) upsert(tags, tag.key, tag.value);
-  const tagName = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
-  const argName = request.runName === '' ? undefined : request.runName;
-  if (argName !== undefined && tagName !== undefined && argName !== tagName) {
-    throw invalidParameter(
-      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${argName}', mlflow.runName='${tagName}').`,
-    );
-  }
-  const name = argName ?? tagName ?? randomName();
+  const name = chooseRunName(request.runName, tags.find((t) => t.key === RUN_NAME_TAG)?.value);
   upsert(tags, RUN_NAME_TAG, name);
   return { name, tags };
 }

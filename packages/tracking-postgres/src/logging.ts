@@ -1,5 +1,5 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, normalizeParam, normalizeRunTag, pageOf,
+  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
   paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
   type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
 } from '@mlproject/tracking';
@@ -34,22 +34,13 @@ export async function insertParamsOnce(q: Queryable, table: 'params' | 'logged_m
   });
 }
 
-/**
- * Whether point `m` replaces `cur` as the latest value, as `SqlAlchemyStore._update_latest_metric_if_necessary`:
- * larger step, then larger timestamp, then larger value (a comparison with NaN is false, as in Python).
- */
-function isLater(m: Metric, cur: Metric): boolean {
-  if (m.step !== cur.step) return m.step > cur.step;
-  if (m.timestamp !== cur.timestamp) return m.timestamp > cur.timestamp;
-  return m.value > cur.value;
-}
 
 const pointId = (m: { key: string; timestamp: number; step: number; value: number }): string =>
   `${m.key}\u0000${m.timestamp}\u0000${m.step}\u0000${m.value}`;
 
 /**
  * Appends metric points (duplicates of stored points are dropped) and moves `latest_metrics` forward
- * by {@link isLater}, considering the new points in the order given. The caller holds the run's lock,
+ * by `isLaterPoint`, considering the new points in the order given. The caller holds the run's lock,
  * so the latest values it reads cannot change underneath.
  */
 async function insertMetrics(q: Queryable, runId: string, metrics: Metric[]): Promise<void> {
@@ -70,7 +61,7 @@ async function insertMetrics(q: Queryable, runId: string, metrics: Metric[]): Pr
     // Only a point this batch really added counts, once: a repeat within the batch was dropped.
     if (!fresh.delete(pointId(m))) continue;
     const cur = latest.get(m.key);
-    if (cur === undefined || isLater(m, cur)) {
+    if (cur === undefined || isLaterPoint(m, cur)) {
       latest.set(m.key, m);
       changed.add(m.key);
     }

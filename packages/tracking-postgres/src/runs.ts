@@ -1,25 +1,11 @@
 import {
-  RUN_NAME_TAG, RUN_STATUSES, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag, randomName,
+  RUN_NAME_TAG, RUN_STATUSES, chooseRunName, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag,
   type CreateRunRequest, type Run, type RunInfo, type Tag, type UpdateRunRequest,
 } from '@mlproject/tracking';
 import { activeExperimentRow, lockActiveRun, runRow } from './context.js';
 import { write, type Ctx, type Queryable } from './db.js';
 import { loadRuns, toRunInfo } from './rows.js';
 
-/**
- * The name of a new run: `runName` if non-empty, else the `mlflow.runName` tag, else random.
- * @throws TrackingError INVALID_PARAMETER_VALUE when both are given and differ.
- */
-function runNameOf(runName: string | undefined, tags: Map<string, string>): string {
-  const tagName = tags.get(RUN_NAME_TAG);
-  const argName = runName === '' ? undefined : runName;
-  if (argName !== undefined && tagName !== undefined && argName !== tagName) {
-    throw invalidParameter(
-      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${argName}', mlflow.runName='${tagName}').`,
-    );
-  }
-  return argName ?? tagName ?? randomName();
-}
 
 /** Upserts run tags (keys distinct) in one statement. */
 export async function upsertRunTags(q: Queryable, runId: string, tags: Map<string, string>): Promise<void> {
@@ -41,7 +27,7 @@ export async function upsertRunTags(q: Queryable, runId: string, tags: Map<strin
  */
 export async function createRun(ctx: Ctx, request: CreateRunRequest): Promise<Run> {
   const tags = new Map((request.tags ?? []).map(normalizeRunTag).map((t: Tag) => [t.key, t.value]));
-  const name = runNameOf(request.runName, tags);
+  const name = chooseRunName(request.runName, tags.get(RUN_NAME_TAG));
   tags.set(RUN_NAME_TAG, name);
   return write(ctx, async (q) => {
     const experiment = await activeExperimentRow(q, request.experimentId === '' ? '0' : request.experimentId, 'share');

@@ -1,5 +1,5 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, normalizeParam, normalizeRunTag, pageOf,
+  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
   paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
   type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
 } from '@mlproject/tracking';
@@ -18,11 +18,9 @@ function stored(value: number): [number, number] {
   return Number.isNaN(value) ? [0, 1] : [value, 0];
 }
 
-/** Whether point `m` is later than the current latest by (step, timestamp, value); NaN compares false. */
+/** Whether point `m` is later than the current latest row (see `isLaterPoint`). */
 function isLater(m: Metric, cur: MetricRow): boolean {
-  if (m.step !== cur.step) return m.step > cur.step;
-  if (m.timestamp !== cur.timestamp) return m.timestamp > cur.timestamp;
-  return !Number.isNaN(m.value) && !cur.is_nan && m.value > cur.value;
+  return isLaterPoint(m, { step: cur.step, timestamp: cur.timestamp, value: cur.is_nan ? Number.NaN : cur.value });
 }
 
 function insertParams(ctx: Ctx, runId: string, params: Param[]): void {

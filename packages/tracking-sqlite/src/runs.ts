@@ -1,5 +1,5 @@
 import {
-  RUN_NAME_TAG, RUN_STATUSES, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag, randomName,
+  RUN_NAME_TAG, RUN_STATUSES, chooseRunName, invalidParameter, joinArtifactUri, newRunId, normalizeRunTag,
   type CreateRunRequest, type Run, type RunInfo, type UpdateRunRequest,
 } from '@mlproject/tracking';
 import { activeExperimentRow, activeRunRow, runRow, write, type Ctx } from './context.js';
@@ -14,14 +14,7 @@ import { toRun, toRunInfo } from './rows.js';
  */
 export function createRun(ctx: Ctx, request: CreateRunRequest): Run {
   const tags = new Map((request.tags ?? []).map(normalizeRunTag).map((t) => [t.key, t.value]));
-  const tagName = tags.get(RUN_NAME_TAG);
-  const argName = request.runName === '' ? undefined : request.runName;
-  if (argName !== undefined && tagName !== undefined && argName !== tagName) {
-    throw invalidParameter(
-      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${argName}', mlflow.runName='${tagName}').`,
-    );
-  }
-  const name = argName ?? tagName ?? randomName();
+  const name = chooseRunName(request.runName, tags.get(RUN_NAME_TAG));
   tags.set(RUN_NAME_TAG, name);
   return write(ctx, () => {
     const experiment = activeExperimentRow(ctx, request.experimentId === '' ? '0' : request.experimentId);

@@ -7,3 +7,4 @@ export * from './page-token.js';
 export * from './search/grammar.js';
 export * from './search/filter.js';
 export * from './search/compare.js';
+export * from './rules.js';
