@@ -46,17 +46,28 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
     `INSERT OR IGNORE INTO logged_model_metrics (model_id, key, value, is_nan, timestamp, step, run_id, dataset_name, dataset_digest)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The latest point per key, folded over the inserted points in log order (as point by point), but
+  // read once and written once per key rather than once per point: a 1000-point batch of 10 keys
+  // makes 10 reads and 10 writes of latest_metrics instead of 1000 and up to 1000.
+  const folded = new Map<string, { row: MetricRow | undefined; changed: boolean }>();
   for (const m of metrics) {
     const [value, isNan] = stored(m.value);
     const result = insert.run(runId, m.key, value, isNan, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
     if (result.changes > 0) {
-      const cur = latest.get(runId, m.key) as MetricRow | undefined;
-      if (cur === undefined || isLater(m, cur)) setLatest.run(runId, m.key, value, isNan, m.timestamp, m.step);
+      let cur = folded.get(m.key);
+      if (cur === undefined) folded.set(m.key, (cur = { row: latest.get(runId, m.key) as MetricRow | undefined, changed: false }));
+      if (cur.row === undefined || isLater(m, cur.row)) {
+        cur.row = { key: m.key, value, is_nan: isNan, timestamp: m.timestamp, step: m.step };
+        cur.changed = true;
+      }
     }
     if (m.modelId !== undefined && m.modelId !== '') {
       loggedModelRow(ctx, m.modelId, true);
       insertModelMetric.run(m.modelId, m.key, value, isNan, m.timestamp, m.step, runId, m.datasetName ?? '', m.datasetDigest ?? '');
     }
+  }
+  for (const [key, { row, changed }] of folded) {
+    if (changed && row !== undefined) setLatest.run(runId, key, row.value, row.is_nan, row.timestamp, row.step);
   }
 }
 
