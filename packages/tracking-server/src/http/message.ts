@@ -1,6 +1,15 @@
 import { invalidParameter } from '@mlproject/tracking';
 
-const camel = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelNames = new Map<string, string>();
+/** `run_id` -> `runId`, memoised: handlers ask for the same few field names on every request. */
+function camel(snake: string): string {
+  let name = camelNames.get(snake);
+  if (name === undefined) {
+    name = snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (camelNames.size < 1000) camelNames.set(snake, name);
+  }
+  return name;
+}
 
 const NON_FINITE: Record<string, number> = {
   NaN: Number.NaN, nan: Number.NaN, Infinity: Infinity, '+Infinity': Infinity, inf: Infinity, '-Infinity': -Infinity, '-inf': -Infinity,
