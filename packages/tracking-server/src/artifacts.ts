@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invalidParameter } from '@mlproject/tracking';
+import { TrackingError, invalidParameter } from '@mlproject/tracking';
 
 const SCHEME = 'mlflow-artifacts:';
 
@@ -64,6 +64,40 @@ export function resolveArtifactPath(artifactsDestination: string, artifactUri: s
   if (artifactUri.startsWith('file:')) return fileURLToPath(artifactUri);
   if (isAbsolute(artifactUri)) return artifactUri;
   throw invalidParameter(`Artifact URI '${artifactUri}' is not local: expected mlflow-artifacts:/..., file://... or an absolute path.`);
+}
+
+/**
+ * The local directory of a run's (or logged model's) artifacts when this server serves them: the
+ * artifact URI must map under `artifactsDestination` (`mlflow-artifacts:/...`, or a local path inside
+ * it). A run created with another artifact location (`file:///etc`, a path elsewhere, `s3://`) is not
+ * served: its files belong to whoever wrote them, not to this server's clients.
+ * @throws TrackingError RESOURCE_DOES_NOT_EXIST for artifacts this server does not serve.
+ */
+export function servedArtifactDir(artifactsDestination: string, artifactUri: string): string {
+  let dir: string | undefined;
+  try {
+    dir = resolveArtifactPath(artifactsDestination, artifactUri);
+  } catch {
+    dir = undefined;
+  }
+  const root = resolve(artifactsDestination);
+  if (dir === undefined || (dir !== root && !dir.startsWith(`${root}${sep}`)) || /[#?]/.test(artifactUri.replace(/^[a-z-]+:/, ''))) {
+    throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifacts at '${artifactUri}' are not served by this server (it serves ${SCHEME}/ under its --artifacts-destination).`);
+  }
+  return dir;
+}
+
+/**
+ * Checks an experiment's `artifact_location` from a request: a URI or path without a query, a
+ * fragment, `..` segments or control characters (MLflow's server refuses these too, since
+ * `file:///etc#` style locations let a run's artifact root escape where it looks to be).
+ * @throws TrackingError INVALID_PARAMETER_VALUE.
+ */
+export function checkArtifactLocation(location: string): void {
+  const decoded = fullyDecoded(location);
+  if (/[#?\u0000-\u001f]/.test(decoded) || decoded.split(/[\\/]/).includes('..')) {
+    throw invalidParameter(`Invalid artifact_location '${location}': expected a URI or path without '?', '#', '..' or control characters.`);
+  }
 }
 
 /**

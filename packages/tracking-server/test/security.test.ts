@@ -132,3 +132,70 @@ describe('GET /get-artifact', () => {
     expect((await call(h.env.server.url, 'GET', `/get-artifact?run_id=${run.info.runId}&path=../../x`)).status).toBe(400);
   });
 });
+
+describe('artifact roots that escape the destination (tester finding: file:///etc#)', () => {
+  const h = useServer();
+
+  it('refuses experiment artifact locations with a fragment, a query or ..', async () => {
+    for (const location of ['file:///etc#', 'file:///etc?x=', 'file://localhost/etc#', '/tmp/a/../../etc', 'file:///etc/%2e%2e/x']) {
+      const answer = await call(h.env.server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: `x-${location}`, artifact_location: location });
+      expect(answer.status, location).toBe(400);
+      expect(answer.json).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    }
+  });
+
+  it('serves no file of a run whose artifact root lies outside the destination', async () => {
+    writeFileSync(join(h.env.dir, 'secret.txt'), 'secret');
+    const exp = await h.env.store.createExperiment('outside', h.env.dir);
+    const run = await h.env.store.createRun({ experimentId: exp, userId: 'u', startTime: 1, tags: [] });
+    expect(run.info.artifactUri.startsWith(h.env.dir)).toBe(true);
+    mkdirSync(run.info.artifactUri, { recursive: true });
+    writeFileSync(join(run.info.artifactUri, 'x.txt'), 'x');
+    const got = await call(h.env.server.url, 'GET', `/get-artifact?run_id=${run.info.runId}&path=x.txt`);
+    expect(got).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    const listed = await call(h.env.server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${run.info.runId}`);
+    expect(listed.status).toBe(404);
+  });
+});
+
+describe('Host names that only start with 127. (tester finding)', () => {
+  const h = useServer();
+
+  it('are refused on a loopback server; 127.x literals, localhost and [::1] are not', async () => {
+    const url = new URL(h.env.server.url);
+    const { request } = await import('node:http');
+    const statusFor = (host: string) => new Promise<number>((resolve, reject) => {
+      request({ host: url.hostname, port: url.port, path: SEARCH, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject).end();
+    });
+    for (const host of ['127.evil.com', `127.0.0.1.evil.com:${url.port}`, '127.0.0.1@evil.com', 'localhost.evil.com']) {
+      expect(await statusFor(host), host).toBe(403);
+    }
+    for (const host of [`127.0.0.1:${url.port}`, '127.1.2.3', `localhost:${url.port}`, `[::1]:${url.port}`]) {
+      expect(await statusFor(host), host).toBe(200);
+    }
+  });
+});
+
+describe('symbolic links inside the artifact root (tester finding)', () => {
+  const h = useServer();
+
+  it('are not written through, listed through, or deleted through', async () => {
+    const outside = join(h.env.dir, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'keep.txt'), 'keep');
+    mkdirSync(join(h.env.artifacts, '0'), { recursive: true });
+    symlinkSync(outside, join(h.env.artifacts, '0', 'linkdir'));
+    symlinkSync(join(outside, 'keep.txt'), join(h.env.artifacts, '0', 'link.txt'));
+    const base = `${h.env.server.url}/api/2.0/mlflow-artifacts/artifacts`;
+    const put = await fetch(`${base}/0/linkdir/written.txt`, { method: 'PUT', body: 'X' });
+    expect(put.status).toBe(400);
+    expect(existsSync(join(outside, 'written.txt'))).toBe(false);
+    expect((await call(h.env.server.url, 'GET', '/api/2.0/mlflow-artifacts/artifacts?path=0/linkdir')).json).toEqual({});
+    expect((await call(h.env.server.url, 'GET', '/api/2.0/mlflow-artifacts/artifacts?path=0')).json).toEqual({});
+    expect((await fetch(`${base}/0/linkdir/keep.txt`, { method: 'DELETE' })).status).toBe(400);
+    expect(existsSync(join(outside, 'keep.txt'))).toBe(true);
+  });
+});

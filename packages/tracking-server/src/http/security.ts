@@ -16,7 +16,7 @@ export interface ServerAuth {
 
 /** Paths anyone may call: load balancers probe them. */
 const OPEN_PATHS = new Set(['/health', '/version']);
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
 
 /** Constant-time equality of two secrets (compared as sha256 digests, so lengths leak nothing). */
 function sameSecret(given: string, expected: string): boolean {
@@ -49,9 +49,10 @@ function hostName(host: string): string {
   return trimmed.replace(/:\d+$/, '');
 }
 
-/** True for a server bound to a loopback address only (the default). */
+/** True for `localhost`, `::1` / `[::1]` and IPv4 literals in 127.0.0.0/8 (not names that merely start with `127.`). */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || (isIP(host) === 4 && host.startsWith('127.'));
+  const name = host.toLowerCase();
+  return LOOPBACK_NAMES.has(name) || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
 function refuse(reply: FastifyReply, status: number, errorCode: string, message: string): FastifyReply {
@@ -73,7 +74,7 @@ export function installSecurity(app: FastifyInstance, options: { auth?: ServerAu
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     const host = request.headers.host ?? '';
-    if (options.loopbackOnly && host !== '' && !LOOPBACK_NAMES.has(hostName(host)) && !hostName(host).startsWith('127.')) {
+    if (options.loopbackOnly && host !== '' && !isLoopbackHost(hostName(host))) {
       return refuse(reply, 403, 'PERMISSION_DENIED', `Host '${host}' is not allowed: this server only answers loopback names (it was started on a loopback address).`);
     }
     const origin = request.headers.origin;

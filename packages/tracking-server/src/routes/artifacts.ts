@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TrackingError } from '@mlproject/tracking';
-import { resolveArtifactPath, safeArtifactPath, underRoot } from '../artifacts.js';
+import { safeArtifactPath, servedArtifactDir, underRoot } from '../artifacts.js';
 import { Message } from '../http/message.js';
 import { parseQueryString } from '../http/wire.js';
 import { RUN_ID } from './runs.js';
@@ -25,9 +25,32 @@ async function statOrNull(path: string): Promise<import('node:fs').Stats | null>
   }
 }
 
-/** Entries of one directory as the real server lists them: names only, sizes for files. */
+/** True when `path` (which exists) lies under `root` once symlinks are followed. */
+async function reallyUnder(root: string, path: string): Promise<boolean> {
+  const [realRoot, realPath] = await Promise.all([realpath(root).catch(() => root), realpath(path)]);
+  return realPath === realRoot || realPath.startsWith(`${realRoot}/`);
+}
+
+/** `dir` when it is missing or really under `root`; a directory reached through a symlink out of the root is "not there". */
+async function realDirUnder(root: string, dir: string): Promise<string> {
+  if ((await statOrNull(dir)) !== null && !(await reallyUnder(root, dir))) {
+    throw new TrackingError('RESOURCE_DOES_NOT_EXIST', 'No such artifact directory.');
+  }
+  return dir;
+}
+
+/** Refuses an upload whose nearest existing ancestor directory lies outside `root` (a symlinked directory). */
+async function checkWritableUnder(root: string, target: string): Promise<void> {
+  let dir = dirname(target);
+  while ((await statOrNull(dir)) === null && dir !== dirname(dir)) dir = dirname(dir);
+  if (!(await reallyUnder(root, dir)) && (await statOrNull(root)) !== null) {
+    throw new TrackingError('INVALID_PARAMETER_VALUE', 'Invalid path: it leads out of the artifact root through a symbolic link.');
+  }
+}
+
+/** Entries of one directory as the real server lists them: names only, sizes for files; symbolic links are left out. */
 async function listDirectory(dir: string, prefix: string): Promise<FileInfo[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() || e.isDirectory());
   const infos = await Promise.all(entries.map(async (e): Promise<FileInfo> => {
     const path = prefix === '' ? e.name : `${prefix}/${e.name}`;
     if (e.isDirectory()) return { path, is_dir: true };
@@ -93,6 +116,7 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
     const target = underRoot(root, wildcardPath(request.params));
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > ctx.maxArtifactBytes) throw tooLarge(ctx.maxArtifactBytes);
+    await checkWritableUnder(root, target);
     await mkdir(dirname(target), { recursive: true });
     const partial = `${target}.partial-${randomBytes(6).toString('hex')}`;
     try {
@@ -115,16 +139,21 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
   app.get('/mlflow-artifacts/artifacts', async (request, reply) => {
     const query = parseQueryString(request.url.split('?')[1] ?? '');
     const rel = safeArtifactPath(query.path?.[0] ?? '', { allowEmpty: true });
-    const target = underRoot(root, rel);
+    const target = await realDirUnder(root, underRoot(root, rel)).catch(() => null);
+    if (target === null) return send(reply, {});
     const info = await statOrNull(target);
     // A missing path and a file both list as empty, as the real server's local artifact repository
     // answers (`LocalArtifactRepository.list_artifacts`); MLflow 2.x clients rely on it for files.
     if (info === null || !info.isDirectory()) return send(reply, {});
-    return send(reply, { files: await listDirectory(target, '') });
+    const files = await listDirectory(target, '');
+    // Protobuf JSON leaves an empty list out, as the real server answers an empty directory.
+    return send(reply, files.length === 0 ? {} : { files });
   });
 
   app.delete('/mlflow-artifacts/artifacts/*', async (request, reply) => {
-    await rm(underRoot(root, wildcardPath(request.params)), { recursive: true, force: true });
+    const target = underRoot(root, wildcardPath(request.params));
+    await checkWritableUnder(root, target);
+    await rm(target, { recursive: true, force: true });
     return send(reply, {});
   });
 
@@ -139,8 +168,8 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
     const msg = Message.fromQuery(parseQueryString(request.url.split('?')[1] ?? ''));
     const run = await ctx.store.getRun(msg.requiredOneOf(...RUN_ID));
     const rel = safeArtifactPath(msg.string('path') ?? '', { allowEmpty: true });
-    const runRoot = resolveArtifactPath(root, run.info.artifactUri);
-    const dir = underRoot(runRoot, rel);
+    const runRoot = servedArtifactDir(root, run.info.artifactUri);
+    const dir = await realDirUnder(root, underRoot(runRoot, rel));
     const info = await statOrNull(dir);
     const files = info?.isDirectory() ? await listDirectory(dir, rel) : [];
     return send(reply, { root_uri: run.info.artifactUri, files });
@@ -158,9 +187,9 @@ export async function registerGetArtifact(app: FastifyInstance, ctx: ApiContext)
     const msg = Message.fromQuery(parseQueryString(request.url.split('?')[1] ?? ''));
     const run = await ctx.store.getRun(msg.requiredOneOf(...RUN_ID));
     const rel = safeArtifactPath(msg.string('path') ?? '');
-    const runRoot = resolveArtifactPath(ctx.artifactsDestination, run.info.artifactUri);
+    const runRoot = servedArtifactDir(ctx.artifactsDestination, run.info.artifactUri);
     const target = underRoot(runRoot, rel);
-    const info = await fileUnderRoot(runRoot, target);
+    const info = await fileUnderRoot(ctx.artifactsDestination, target);
     if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact '${rel}' of run ${run.info.runId} does not exist.`);
     return sendFile(reply, target, info.size);
   });

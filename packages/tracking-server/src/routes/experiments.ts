@@ -1,4 +1,5 @@
 import { TrackingError } from '@mlproject/tracking';
+import { checkArtifactLocation } from '../artifacts.js';
 import { experimentJson, readTag } from '../http/codec.js';
 import { VIEW_TYPES, type ApiRoute } from './types.js';
 
@@ -8,6 +9,7 @@ export const experimentRoutes: ApiRoute[] = [
     method: 'POST', path: '/mlflow/experiments/create',
     handler: async (msg, { store }) => {
       const location = msg.string('artifact_location');
+      if (location) checkArtifactLocation(location);
       const id = await store.createExperiment(msg.requiredString('name'), location || undefined, msg.messages('tags').map(readTag));
       return { experiment_id: id };
     },
