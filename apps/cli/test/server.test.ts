@@ -73,4 +73,29 @@ describe('mlproject server', () => {
     expect(bad.all).toMatch(/--users-file: users:1: expected name:password/);
     expect(bad.all).not.toMatch(/\n\s+at /);
   });
+
+  it('refuses an empty token or users file instead of serving without auth (tester finding)', async () => {
+    const dir = tempDir('server-empty');
+    writeFileSync(path.join(dir, 'token'), '  \n');
+    writeFileSync(path.join(dir, 'users'), '# nobody\n\n');
+    const token = await mlproject(['server', '--port', '0', '--token-file', 'token'], { cwd: dir });
+    expect(token.exitCode).toBe(2);
+    expect(token.all).toMatch(/^mlproject: error: --token-file: token is empty\n {2}hint: /);
+    const users = await mlproject(['server', '--port', '0', '--users-file', 'users'], { cwd: dir });
+    expect(users.exitCode).toBe(2);
+    expect(users.all).toMatch(/--users-file: users names no user/);
+    const envToken = await mlproject(['server', '--port', '0'], { cwd: dir, env: { MLPROJECT_SERVER_TOKEN: '' } });
+    expect(envToken.exitCode).toBe(2);
+    expect(envToken.all).toMatch(/MLPROJECT_SERVER_TOKEN is set but empty/);
+    expect(existsSync(path.join(dir, 'mlproject.db'))).toBe(false);
+  });
+
+  it('leaves no new store file behind when it cannot listen', async () => {
+    const dir = tempDir('server-nofile');
+    const { url } = await startServer([], dir);
+    const taken = await mlproject(['server', '--port', new URL(url).port, '--backend-store-uri', 'sqlite:///fresh.db'], { cwd: dir });
+    expect(taken.exitCode).toBe(1);
+    expect(existsSync(path.join(dir, 'fresh.db'))).toBe(false);
+    expect(existsSync(path.join(dir, 'fresh.db-wal'))).toBe(false);
+  });
 });

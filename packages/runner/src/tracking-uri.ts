@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { TrackingStore } from '@mlproject/tracking';
@@ -107,6 +108,26 @@ export function sqlitePathFromUri(uri: string, cwd: string): string {
 }
 
 /**
+ * Where runs logged straight to a PostgreSQL store keep their artifacts when
+ * `MLFLOW_ARTIFACTS_DESTINATION` is unset: one directory per database, the same from any working
+ * directory, `${XDG_DATA_HOME:-~/.local/share}/mlproject/artifacts/<host>_<port>_<database>`. (MLflow
+ * writes them to `./mlruns` of whatever directory the command ran in.) For a team, serve the
+ * database with `mlproject server` instead, so artifacts live in one place.
+ */
+export function postgresArtifactsDir(url: string, env: NodeJS.ProcessEnv): string {
+  let id = 'postgres';
+  try {
+    const parsed = new URL(url.replace(/^postgres(ql)?(\+[a-z0-9]+)?:/i, 'postgresql:'));
+    id = [parsed.hostname || 'localhost', parsed.port || '5432', decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres']
+      .join('_').replace(/[^A-Za-z0-9._-]/g, '-');
+  } catch {
+    // An unparsable URL fails when the store opens; the directory name does not matter then.
+  }
+  const dataHome = env['XDG_DATA_HOME'] || path.join(os.homedir(), '.local', 'share');
+  return path.join(dataHome, 'mlproject', 'artifacts', id);
+}
+
+/**
  * Opens the store a tracking URI names. With `create` (the default, for `run` and `server`) a
  * missing store file and its directory are created; without it (read-only commands) a missing
  * file is an error, so looking never leaves a new file behind.
@@ -138,7 +159,8 @@ export async function openStore(
     return opened(store, destination, localArtifacts(destination));
   }
   if (target.kind === 'postgres') {
-    const destination = options.artifactsDestination ?? path.resolve(cwd, env['MLFLOW_ARTIFACTS_DESTINATION'] ?? 'mlartifacts');
+    const destination = options.artifactsDestination
+      ?? (env['MLFLOW_ARTIFACTS_DESTINATION'] ? path.resolve(cwd, env['MLFLOW_ARTIFACTS_DESTINATION']) : postgresArtifactsDir(target.url, env));
     const store = await (await import('@mlproject/tracking-postgres')).openPostgresStore(target.url);
     return opened(store, destination, localArtifacts(destination));
   }

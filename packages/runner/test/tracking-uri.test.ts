@@ -43,3 +43,13 @@ describe('tracking URI', () => {
     expect(() => sqlitePathFromUri('http://localhost:5000', '/w')).toThrow(/is a rest store, not a SQLite file/);
   });
 });
+
+describe('artifacts of a PostgreSQL store', () => {
+  it('go to one directory per database, whatever the working directory', async () => {
+    const { postgresArtifactsDir } = await import('../src/tracking-uri.js');
+    const env = { XDG_DATA_HOME: '/data' };
+    expect(postgresArtifactsDir('postgresql://u:pw@db.example:5433/team', env)).toBe('/data/mlproject/artifacts/db.example_5433_team');
+    expect(postgresArtifactsDir('postgresql+psycopg2://u@h/db', env)).toBe('/data/mlproject/artifacts/h_5432_db');
+    expect(postgresArtifactsDir('postgres://h/my%20db', env)).toBe('/data/mlproject/artifacts/h_5432_my-db');
+  });
+});

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { RunnerError, openStore, resolveTrackingUri } from '@mlproject/runner';
+import { RunnerError, openStore, resolveTrackingUri, storeTarget } from '@mlproject/runner';
 import { createTrackingServer, isLoopbackHost, type ServerAuth } from '@mlproject/tracking-server';
 
 interface Io {
@@ -53,7 +53,13 @@ function readSecretFile(file: string, flag: string): string {
 export function serverAuth(flags: Pick<ServerFlags, 'tokenFile' | 'usersFile'>, env: NodeJS.ProcessEnv): ServerAuth | undefined {
   const auth: ServerAuth = {};
   const token = flags.tokenFile !== undefined ? readSecretFile(flags.tokenFile, '--token-file').trim() : env['MLPROJECT_SERVER_TOKEN']?.trim();
-  if (token !== undefined && token !== '') auth.token = token;
+  // An empty secret must never mean "no auth": the user asked for auth and would not notice.
+  if (token === '') {
+    throw new RunnerError('ERR_MLPROJECT_RUN_USAGE', flags.tokenFile !== undefined ? `--token-file: ${flags.tokenFile} is empty` : 'MLPROJECT_SERVER_TOKEN is set but empty', {
+      hint: 'put the token in it (any long random string, e.g. from `openssl rand -hex 32`), or unset it to serve without auth',
+    });
+  }
+  if (token !== undefined) auth.token = token;
   if (flags.usersFile !== undefined) {
     const lines = readSecretFile(flags.usersFile, '--users-file').split(/\r?\n/);
     auth.users = [];
@@ -67,6 +73,9 @@ export function serverAuth(flags: Pick<ServerFlags, 'tokenFile' | 'usersFile'>, 
       }
       auth.users?.push({ username: line.slice(0, colon), password: line.slice(colon + 1) });
     });
+    if (auth.users.length === 0) {
+      throw new RunnerError('ERR_MLPROJECT_RUN_USAGE', `--users-file: ${flags.usersFile} names no user`, { hint: 'write one user per line as name:password' });
+    }
   }
   return auth.token === undefined && (auth.users?.length ?? 0) === 0 ? undefined : auth;
 }
@@ -93,6 +102,8 @@ export function registerServer(program: Command, io: Io): void {
       const auth = serverAuth(flags, env);
       const uri = resolveTrackingUri(flags.backendStoreUri ?? env['MLFLOW_BACKEND_STORE_URI'], {}, cwd);
       const artifactsDir = flags.artifactsDestination ?? env['MLFLOW_ARTIFACTS_DESTINATION'];
+      const target = storeTarget(uri, cwd);
+      const newFile = (target.kind === 'sqlite' || target.kind === 'json') && !existsSync(target.file) ? target.file : null;
       const opened = await openStore(uri, cwd, { env, ...(artifactsDir === undefined ? {} : { artifactsDestination: path.resolve(cwd, artifactsDir) }) });
       const artifactsDestination = opened.artifactsDestination;
       if (artifactsDestination === null) {
@@ -111,7 +122,14 @@ export function registerServer(program: Command, io: Io): void {
         });
       } catch (error) {
         await opened.store.close();
+        // A store file made just now for a server that never started is not the user's: remove it.
+        if (newFile !== null) for (const suffix of ['', '-wal', '-shm', '.lock']) rmSync(`${newFile}${suffix}`, { recursive: true, force: true });
         const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+          throw new RunnerError('ERR_MLPROJECT_RUN_BAD_OPTION', `Cannot listen on ${flags.host}: no such host name (${code})`, {
+            hint: 'pass an address of this machine: 127.0.0.1 (the default), 0.0.0.0 for every interface, or a name that resolves to one',
+          });
+        }
         if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
           throw new RunnerError('ERR_MLPROJECT_RUN_BAD_OPTION', `Cannot listen on ${flags.host}:${flags.port} (${code})`, {
             hint: code === 'EADDRINUSE' ? 'another program uses that port: pick another with --port' : 'pick another --host or --port',
