@@ -1,10 +1,12 @@
-import type { TrackingStore } from '@mlproject/tracking';
+import { TrackingError, type TrackingStore } from '@mlproject/tracking';
 import { RunnerError } from './errors.js';
 
 /**
  * Resolves the experiment a run goes to, as `mlflow/projects/__init__.py::_resolve_experiment_id`:
  * an ID is checked to exist, a name is looked up and created when missing, neither means
  * `MLFLOW_EXPERIMENT_ID`, then `MLFLOW_EXPERIMENT_NAME`, then the Default experiment "0".
+ * A name that another process creates between the lookup and the create (RESOURCE_ALREADY_EXISTS)
+ * is looked up again, so concurrent runs into one new experiment all land in it.
  * @throws RunnerError ERR_MLPROJECT_RUN_USAGE when both are given, ERR_MLPROJECT_RUN_BAD_OPTION when the experiment is deleted;
  *   TrackingError RESOURCE_DOES_NOT_EXIST for an unknown ID.
  */
@@ -30,7 +32,23 @@ export async function resolveExperimentId(
 
 async function experimentIdByName(store: TrackingStore, name: string): Promise<string> {
   const found = await store.getExperimentByName(name);
-  if (found === null) return store.createExperiment(name);
+  if (found === null) return createOrFind(store, name);
+  return activeExperimentId(name, found);
+}
+
+/** Creates the experiment; if another process created it first, takes that one. */
+async function createOrFind(store: TrackingStore, name: string): Promise<string> {
+  try {
+    return await store.createExperiment(name);
+  } catch (error) {
+    if (!(error instanceof TrackingError) || error.errorCode !== 'RESOURCE_ALREADY_EXISTS') throw error;
+    const raced = await store.getExperimentByName(name);
+    if (raced === null) throw error;
+    return activeExperimentId(name, raced);
+  }
+}
+
+function activeExperimentId(name: string, found: { experimentId: string; lifecycleStage: string }): string {
   if (found.lifecycleStage === 'deleted') {
     throw new RunnerError('ERR_MLPROJECT_RUN_BAD_OPTION', `Experiment '${name}' is deleted`, {
       hint: 'restore it, or pick another --experiment-name',
