@@ -11,3 +11,8 @@ export { resolveExperimentId } from './experiment.js';
 export { chooseEnvManager, defaultRegistry } from './environment.js';
 export { finalStatus } from './exec.js';
 export { localProvenance, type Provenance } from './provenance.js';
+export { killGraceMs, DEFAULT_KILL_GRACE_MS } from './exec.js';
+export { RUNNER_TAGS, STATUS_REASON_TAG, HEARTBEAT_MS, startLiveness, type Liveness } from './liveness.js';
+export { reapLostRuns, lostRunnerReason, reapNotice, type ReapedRun, type ReapContext } from './reap.js';
+export { readRunLog, logArtifactPath, openRunLogs, LOG_STREAMS, LOG_UPLOAD_MS, type LogStream, type RunLogs } from './logs.js';
+export { followRunLogs, type FollowOptions } from './follow.js';

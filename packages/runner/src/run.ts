@@ -6,10 +6,12 @@ import { FROZEN_FROM_TAG, lockOfRun, recordBuildFailure, recordEnvironment } fro
 import { assertRunnable, defaultRegistry } from './environment.js';
 import { RunnerError } from './errors.js';
 import { resolveExperimentId } from './experiment.js';
-import { spawnRun } from './exec.js';
+import { killGraceMs, spawnRun } from './exec.js';
+import { startLiveness, type Liveness } from './liveness.js';
 import type { RunOptions, SubmittedRun } from './options.js';
 import { localProvenance } from './provenance.js';
 import { planRun } from './plan.js';
+import { reapLostRuns, reapNotice } from './reap.js';
 import { openStore } from './tracking-uri.js';
 
 /** `getpass.getuser()`: LOGNAME, USER, LNAME, USERNAME, then the OS account name. */
@@ -30,6 +32,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
+  const graceMs = killGraceMs(env);
   const { dir, project, entryPointName, command, params, manager, declaration, trackingUri, warnings } = await planRun(options);
   for (const warning of warnings) options.onWarning?.(warning);
   assertRunnable(project, manager);
@@ -48,7 +51,10 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   if (options.signal?.aborted) forward();
   options.signal?.addEventListener('abort', forward, { once: true });
   let preparing: Promise<PreparedEnvironment> | undefined;
+  let liveness: Liveness | undefined;
   try {
+    // Runs whose runner died are marked FAILED first (best effort: a store we cannot write is reported when we write to it).
+    for (const reaped of await reapLostRuns(store, { artifacts }).catch(() => [])) log(reapNotice(reaped));
     const frozenLock = options.frozenFrom === undefined ? undefined : await lockOfRun(store, artifacts, options.frozenFrom);
     preparing = backend.prepare({
       declaration, projectDir: dir, cacheDir: options.cacheDir ?? defaultCacheDir(env),
@@ -69,6 +75,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
     if (options.frozenFrom !== undefined) tags.push({ key: FROZEN_FROM_TAG, value: options.frozenFrom });
     await store.logBatch(runId, { tags });
+    liveness = await startLiveness(store, runId);
 
     let childEnv: NodeJS.ProcessEnv;
     try {
@@ -92,7 +99,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     const server = await starting;
     log(`=== Running command '${command}' in run with ID '${runId}' === `);
     const submitted = spawnRun({
-      runId, experimentId, command, cwd: dir, store,
+      runId, experimentId, command, cwd: dir, store, artifacts, artifactUri, killGraceMs: graceMs, liveness, log,
       env: {
         // The mlflow client would print links to our per-run server, which is gone once the run ends.
         MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT: 'true',
@@ -111,6 +118,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   } catch (error) {
     // Nothing may go on after run() fails: stop a build still running, then close the server.
     stopPreparing.abort();
+    liveness?.stop();
     await preparing?.catch(() => undefined);
     await starting.then((server) => server?.close(), () => undefined);
     await store.close();
