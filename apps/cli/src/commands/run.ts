@@ -56,14 +56,17 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
         io.out(formatPlan(plan));
         return;
       }
-      // Ctrl-C reaches the child (same terminal process group) and us: stay alive, stop the run,
-      // and record how it ended. A SIGINT/SIGTERM sent to us alone is forwarded to the child.
+      // The child runs in a process group of its own, so a Ctrl-C (SIGINT to the terminal's
+      // foreground group), a SIGTERM or a hang-up reaches only us: stay alive, forward it to the
+      // child's whole group (SIGKILL after MLPROJECT_KILL_GRACE_MS), and record how it ended.
       const controller = new AbortController();
       const stop = (signal: NodeJS.Signals) => () => controller.abort(signal);
       const onInt = stop('SIGINT');
       const onTerm = stop('SIGTERM');
+      const onHup = stop('SIGHUP');
       process.on('SIGINT', onInt);
       process.on('SIGTERM', onTerm);
+      process.on('SIGHUP', onHup);
       try {
         await runAndReport(uri, flags, paramArgs, controller.signal, io);
       } catch (error) {
@@ -73,6 +76,7 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
       } finally {
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
+        process.off('SIGHUP', onHup);
       }
     });
 }

@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { TrackingError, type Run } from '@mlproject/tracking';
-import { RunnerError, describeRun, openStore, resolveTrackingUri } from '@mlproject/runner';
+import {
+  RunnerError, describeRun, followRunLogs, openStore, reapLostRuns, reapNotice, resolveTrackingUri, type LogStream, type OpenedStore,
+} from '@mlproject/runner';
 import { formatRunDetails, formatRunList } from '../format.js';
 
 interface StoreFlags {
@@ -8,9 +10,35 @@ interface StoreFlags {
   json?: boolean;
 }
 
-/** Opens the store read-only commands look at; a missing store is an error, never a new file. */
-function open(flags: StoreFlags) {
-  return openStore(resolveTrackingUri(flags.trackingUri, process.env, process.cwd()), process.cwd(), { create: false });
+interface Io {
+  out: (s: string) => void;
+  err?: (s: string) => void;
+  /** Raw bytes to our stdout / stderr (logs are printed as they were written). */
+  write?: (stream: LogStream, chunk: Buffer) => void;
+}
+
+/**
+ * Opens the store read-only commands look at (a missing store is an error, never a new file),
+ * then marks FAILED the runs whose runner died (see `reapLostRuns`), with a note on stderr each.
+ */
+export async function openAndReap(trackingUri: string | undefined, err: (s: string) => void): Promise<OpenedStore> {
+  const opened = await openStore(resolveTrackingUri(trackingUri, process.env, process.cwd()), process.cwd(), { create: false });
+  await reapAndReport(opened, err);
+  return opened;
+}
+
+/** Best effort: a store this user cannot write is still readable; the reaper tries again next time. */
+export async function reapAndReport(opened: OpenedStore, err: (s: string) => void): Promise<void> {
+  for (const reaped of await reapLostRuns(opened.store, { artifacts: opened.artifacts }).catch(() => [])) err(reapNotice(reaped));
+}
+
+function notFound(runId: string, uri: string) {
+  return (error: unknown): never => {
+    if (!(error instanceof TrackingError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+    throw new RunnerError('ERR_MLPROJECT_RUN_NOT_FOUND', `Run '${runId}' not found in ${uri}`, {
+      hint: 'list the runs of this store with `mlproject runs list`, or pass --tracking-uri for another store',
+    });
+  };
 }
 
 function positiveInt(value: string): number {
@@ -19,8 +47,11 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** `mlproject runs list` and `mlproject runs show ID`. */
-export function registerRuns(program: Command, io: { out: (s: string) => void }): void {
+/** `mlproject runs list`, `mlproject runs show ID` and `mlproject runs logs ID`. */
+export function registerRuns(program: Command, io: Io): void {
+  const err = io.err ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const write = io.write ?? ((stream: LogStream, chunk: Buffer) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk));
+  const open = (flags: StoreFlags) => openAndReap(flags.trackingUri, err);
   const runs = program.command('runs').description('Inspect recorded runs');
   runs
     .command('list')
@@ -50,14 +81,38 @@ export function registerRuns(program: Command, io: { out: (s: string) => void })
     .action(async (runId: string, flags: StoreFlags) => {
       const { store, artifacts, uri } = await open(flags);
       try {
-        const details = await describeRun(store, artifacts, runId).catch((error: unknown) => {
-          if (!(error instanceof TrackingError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-          throw new RunnerError('ERR_MLPROJECT_RUN_NOT_FOUND', `Run '${runId}' not found in ${uri}`, {
-            hint: 'list the runs of this store with `mlproject runs list`, or pass --tracking-uri for another store',
-          });
-        });
+        const details = await describeRun(store, artifacts, runId).catch(notFound(runId, uri));
         io.out(flags.json ? JSON.stringify(details, null, 2) : formatRunDetails(details));
       } finally {
+        await store.close();
+      }
+    });
+  runs
+    .command('logs')
+    .description('Print the stdout (or stderr) a run\'s command wrote, kept as its logs/*.txt artifacts')
+    .argument('<run-id>')
+    .option('--stderr', 'print the stderr log instead of stdout')
+    .option('--both', 'print both: stdout to stdout, stderr to stderr')
+    .option('-f, --follow', 'keep printing what is appended until the run is no longer RUNNING')
+    .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
+    .action(async (runId: string, flags: StoreFlags & { stderr?: boolean; both?: boolean; follow?: boolean }) => {
+      if (flags.stderr && flags.both) {
+        throw new RunnerError('ERR_MLPROJECT_RUN_USAGE', '--stderr and --both cannot be used together', { hint: 'pass one of them (--both prints both logs)' });
+      }
+      const streams: LogStream[] = flags.both ? ['stdout', 'stderr'] : flags.stderr ? ['stderr'] : ['stdout'];
+      const { store, artifacts, uri } = await open(flags);
+      // Ctrl-C ends a --follow quietly; the run itself goes on.
+      const stop = new AbortController();
+      const onInt = (): void => stop.abort();
+      process.once('SIGINT', onInt);
+      try {
+        await followRunLogs(store, artifacts, runId, {
+          streams, follow: flags.follow === true, signal: stop.signal,
+          // One stream alone goes to stdout, so that `runs logs ID --stderr | grep` works.
+          write: (stream, chunk) => write(flags.both ? stream : 'stdout', chunk),
+        }).catch(notFound(runId, uri));
+      } finally {
+        process.off('SIGINT', onInt);
         await store.close();
       }
     });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { RunnerError, openStore, resolveTrackingUri, storeTarget } from '@mlproject/runner';
 import { createTrackingServer, isLoopbackHost, type ServerAuth } from '@mlproject/tracking-server';
+import { reapAndReport } from './runs.js';
 
 interface Io {
   out: (s: string) => void;
@@ -141,6 +142,8 @@ export function registerServer(program: Command, io: Io): void {
         io.err(`mlproject: warning: listening on ${flags.host} without auth: anyone who can reach port ${server.port} can read and change every run`);
         io.err('  hint: set MLPROJECT_SERVER_TOKEN (clients set MLFLOW_TRACKING_TOKEN), or pass --users-file');
       }
+      // Runs whose `mlproject run` died are marked FAILED before anyone looks at them.
+      await reapAndReport(opened, io.err);
       io.out(`mlproject server: serving ${opened.uri} at ${server.url} (artifacts in ${artifactsDestination}${auth ? ', auth required' : ''})`);
       io.out(`  clients: export MLFLOW_TRACKING_URI=${server.url}`);
       await new Promise<void>((resolve) => {
