@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import lockfile from 'proper-lockfile';
 import { TrackingError } from '@mlproject/tracking';
 import { checkData, type StoreData } from './format.js';
@@ -51,6 +51,23 @@ function unusable(path: string, cause: unknown): TrackingError {
 }
 
 /**
+ * The file as JSON: lowdb's `JSONFile` (2-space indent), except that a UTF-8 byte order mark at
+ * the start (some Windows editors add one) is skipped when reading; writes have none.
+ */
+function jsonFile(path: string): DataFile<StoreData> {
+  return new DataFile<StoreData>(path, {
+    parse: (text) => JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as StoreData,
+    stringify: (data) => JSON.stringify(data, null, 2),
+  });
+}
+
+/** A JSON.parse message on one line (V8 quotes the start of the text, newlines included), at most ~200 chars. */
+function oneLine(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+}
+
+/**
  * The store file: a lowdb `Low` over a `JSONFile` (whose steno writer writes `.<name>.tmp` beside
  * it, then renames it over the file, so readers never see half a file), plus a cross-process lock
  * and a cache. Every operation of one process runs in turn; reads use the data in memory unless
@@ -64,7 +81,7 @@ export class StoreFile {
 
   /** `init` gives the data of a new store; nothing is read or written until {@link open}. */
   constructor(readonly path: string, private readonly init: () => StoreData) {
-    this.low = new Low<StoreData>(new JSONFile<StoreData>(path), init());
+    this.low = new Low<StoreData>(jsonFile(path), init());
   }
 
   /**
@@ -149,7 +166,7 @@ export class StoreFile {
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw unusable(this.path, error);
       throw new TrackingError('INVALID_PARAMETER_VALUE',
-        `Cannot use '${this.path}' as an mlproject JSON tracking store: it is not valid JSON (${error.message}). Point the tracking URI at a new file or an existing mlproject JSON store.`,
+        `Cannot use '${this.path}' as an mlproject JSON tracking store: it is not valid JSON (${oneLine(error.message)}). Point the tracking URI at a new file or an existing mlproject JSON store.`,
         { cause: error });
     }
     this.low.data = checkData(parsed, this.path);

@@ -1,7 +1,9 @@
+import * as v from 'valibot';
 import {
   TrackingError, joinArtifactUri,
   type DatasetInput, type LifecycleStage, type LoggedModelStatus, type RunStatus, type Tag,
 } from '@mlproject/tracking';
+import { describeIssue, storeSchema } from './schema.js';
 
 /** The value of the `format` field that marks a file as an mlproject JSON tracking store. */
 export const FORMAT = 'mlproject-tracking-json';
@@ -141,8 +143,10 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 /**
  * Checks that `parsed` (the file's JSON) is a store this code can use: the `format` mark, a
- * `version` no newer than {@link FORMAT_VERSION}, and the three collections.
- * @throws TrackingError INVALID_PARAMETER_VALUE naming the file and what is wrong.
+ * `version` no newer than {@link FORMAT_VERSION}, then the shape of every experiment, run and
+ * logged model ({@link storeSchema}). `parsed` itself is returned, unchanged.
+ * @throws TrackingError INVALID_PARAMETER_VALUE naming the file and what is wrong: for a damaged
+ *   file, the first bad key path (`runs.<id>.params is not a list (found null)`).
  */
 export function checkData(parsed: unknown, path: string): StoreData {
   if (!isRecord(parsed) || parsed['format'] !== FORMAT) {
@@ -156,11 +160,9 @@ export function checkData(parsed: unknown, path: string): StoreData {
   if (version > FORMAT_VERSION) {
     throw refuse(path, `its format version ${version} is newer than this mlproject understands (${FORMAT_VERSION})`, 'Upgrade mlproject.');
   }
-  for (const field of ['experiments', 'runs', 'loggedModels'] as const) {
-    if (!isRecord(parsed[field])) throw refuse(path, `its "${field}" is not an object`, 'The file is damaged; restore it from a copy.');
-  }
-  if (!Number.isSafeInteger(parsed['nextExperimentId'])) {
-    throw refuse(path, 'its "nextExperimentId" is not an integer', 'The file is damaged; restore it from a copy.');
+  const checked = v.safeParse(storeSchema, parsed);
+  if (!checked.success) {
+    throw refuse(path, `it is damaged: ${describeIssue(checked.issues[0])}`, 'Restore it from a copy.');
   }
   return parsed as unknown as StoreData;
 }

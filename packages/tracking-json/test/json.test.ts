@@ -84,7 +84,7 @@ describe('JsonStore specifics', () => {
       ['array.json', '[1, 2, 3]', /not an mlproject JSON store/],
       ['null.json', 'null', /not an mlproject JSON store/],
       ['newer.json', JSON.stringify({ format: FORMAT, version: FORMAT_VERSION + 1, nextExperimentId: 1, experiments: {}, runs: {}, loggedModels: {} }), /newer than this mlproject understands/],
-      ['damaged.json', JSON.stringify({ format: FORMAT, version: 1, nextExperimentId: 1, experiments: {}, runs: [] }), /"runs" is not an object/],
+      ['damaged.json', JSON.stringify({ format: FORMAT, version: 1, nextExperimentId: 1, experiments: {}, runs: [], loggedModels: {} }), /it is damaged: runs is not an object \(found Array\)\. Restore it from a copy\.$/],
     ];
     for (const [name, content, message] of cases) {
       const path = join(dir, name);
@@ -96,6 +96,51 @@ describe('JsonStore specifics', () => {
     }
     // Nothing else was left beside them: no lock directory, no temporary file.
     expect(readdirSync(dir).sort()).toEqual(cases.map(([name]) => name).sort());
+  });
+
+  it('refuses a damaged store in one line naming the first bad key path, leaving it untouched', async () => {
+    const path = join(dir, 'store.json');
+    const store = await openJsonStore(path);
+    const run = await newRun(store);
+    await store.logMetric(run.info.runId, { key: 'm', value: 1, timestamp: 1, step: 0 });
+    await store.close();
+    const good = readJson(path);
+    const id = run.info.runId;
+    const damages: [string, (data: StoreData) => void, string][] = [
+      ['params null', (data) => { (data.runs[id] as unknown as Record<string, unknown>)['params'] = null; }, `runs.${id}.params is not a list (found null)`],
+      ['metric without latest', (data) => { delete (data.runs[id]?.metrics[0] as unknown as Record<string, unknown>)['latest']; }, `runs.${id}.metrics.0.latest is missing`],
+      ['no startTime', (data) => { delete (data.runs[id] as unknown as Record<string, unknown>)['startTime']; }, `runs.${id}.startTime is missing`],
+      ['null experiment', (data) => { (data.experiments as Record<string, unknown>)['0'] = null; }, 'experiments.0 is not an object (found null)'],
+      ['bad status', (data) => { (data.runs[id] as unknown as Record<string, unknown>)['status'] = 'DONE'; }, `runs.${id}.status is not one of`],
+      ['string value', (data) => { (data.runs[id]?.metrics[0]?.points[0] as unknown as Record<string, unknown>)['value'] = 'x'; }, `runs.${id}.metrics.0.points.0.value is not a number or "NaN"`],
+    ];
+    for (const [name, damage, message] of damages) {
+      const data = structuredClone(good);
+      damage(data);
+      const content = JSON.stringify(data, null, 2);
+      writeFileSync(path, content);
+      const error = await openJsonStore(path).then(() => undefined, (e: unknown) => e as Error & { errorCode: string });
+      expect(error?.errorCode, name).toBe('INVALID_PARAMETER_VALUE');
+      expect(error?.message, name).toContain(`Cannot use '${path}' as an mlproject JSON tracking store: it is damaged: ${message}`);
+      expect(error?.message, name).toMatch(/Restore it from a copy\.$/);
+      expect(error?.message, name).not.toContain('\n');
+      expect(readFileSync(path, 'utf8'), name).toBe(content);
+    }
+  });
+
+  it('reads a store that starts with a UTF-8 byte order mark; other bad JSON is one line', async () => {
+    const path = join(dir, 'bom.json');
+    const store = await openJsonStore(path);
+    const run = await newRun(store);
+    await store.close();
+    writeFileSync(path, `\uFEFF${readFileSync(path, 'utf8')}`);
+    const reopened = await openJsonStore(path);
+    expect((await reopened.getRun(run.info.runId)).info.runId).toBe(run.info.runId);
+    await reopened.close();
+    writeFileSync(path, '{\n  "format": "mlproject-tracking-json",\n  oops\n}\n');
+    const error = await openJsonStore(path).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/not valid JSON \(.*\)\. Point the tracking URI/);
+    expect(error?.message).not.toContain('\n');
   });
 
   it('refuses a file that another program turned into something else while the store was open, without writing', async () => {
