@@ -71,11 +71,11 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 
-/** The last line of git's stderr that says something ("fatal: ..."), redacted. */
+/** The first `fatal:`/`error:` line of git's stderr (else its last line), redacted. */
 export function gitReason(outcome: GitOutcome, ctx: GitContext): string {
   const lines = outcome.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('hint:'));
   const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
-  return redact((fatal.at(-1) ?? lines.at(-1) ?? `exit code ${outcome.exitCode}`).replace(/^(fatal|error):\s*/, ''), ctx.secrets);
+  return redact((fatal[0] ?? lines.at(-1) ?? `exit code ${outcome.exitCode}`).replace(/^(fatal|error):\s*/, ''), ctx.secrets);
 }
 
 /**

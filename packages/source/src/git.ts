@@ -28,7 +28,7 @@ export interface GitFetchResult {
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
-const SHORT_SHA = /^[0-9a-f]{4,39}$/i;
+const SHORT_SHA = /^[0-9a-f]{4,40}$/i;
 
 interface Resolved {
   /** The full SHA, when the remote (or the version itself) tells it. */
@@ -44,8 +44,8 @@ interface Resolved {
  * checkout, `git submodule update --init --recursive`) and adds: a fallback to a full fetch when the
  * shallow one fails (a short SHA, or an old commit a server will not serve by SHA); a cache keyed by
  * URL and commit, built in a temp dir and renamed into place; no prompts ever.
- * A full SHA that is already cached needs no network at all; anything else is resolved with one
- * `git ls-remote` first.
+ * A commit SHA (full, or short and matching one cached clone) that is already cached needs no
+ * network at all; anything else is resolved with one `git ls-remote` first.
  * @throws SourceError ERR_MLPROJECT_SOURCE_GIT_REPO (repository missing, unreachable or needing
  *   credentials), ERR_MLPROJECT_SOURCE_VERSION_NOT_FOUND, ERR_MLPROJECT_SOURCE_GIT_FAILED.
  */
@@ -53,8 +53,11 @@ export async function fetchGit(req: GitFetchRequest): Promise<GitFetchResult> {
   const ctx = gitContext(req.url, req.env);
   const shown = stripCredentials(req.url);
   const prefix = path.join(req.cacheDir, 'git', cacheKey(shown));
+  // A commit already cached (full SHA, or a short one matching exactly one entry) needs no network.
+  const offline = req.version !== undefined && SHORT_SHA.test(req.version) ? await findCached(prefix, req.version) : null;
+  if (offline) return { root: offline.dir, commit: offline.commit, reused: true };
   const resolved = await resolveRemote(ctx, req.url, shown, req.version);
-  const cached = await findCached(prefix, resolved.commit ?? req.version);
+  const cached = await findCached(prefix, resolved.commit);
   if (cached) return { root: cached.dir, commit: cached.commit, ...branchOf(resolved), reused: true };
 
   const temp = await makeTempBeside(`${prefix}-${resolved.commit ?? req.version ?? 'head'}`);
@@ -84,7 +87,7 @@ function cacheKey(url: string): string {
 
 /** A complete cached clone for `commit` (a full or, if unambiguous, short SHA). */
 async function findCached(prefix: string, commit: string | undefined): Promise<{ dir: string; commit: string } | null> {
-  if (commit === undefined || !SHORT_SHA.test(commit) && !FULL_SHA.test(commit)) return null;
+  if (commit === undefined || !SHORT_SHA.test(commit)) return null;
   const want = `${path.basename(prefix)}-${commit.toLowerCase()}`;
   const names = await readdir(path.dirname(prefix)).catch(() => [] as string[]);
   const hits = names.filter((n) => n.startsWith(want) && /-[0-9a-f]{40}$/.test(n));

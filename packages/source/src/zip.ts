@@ -48,7 +48,8 @@ export async function extractZip(file: string, dest: string, shown: string): Pro
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {
       zip.close();
-      reject(error instanceof SourceError ? error : isNameError(error) ? unsafeEntry(shown, '?', (error as Error).message) : corrupt(shown, error));
+      const badName = /^(?:absolute path|invalid relative path): (.*)$/.exec((error as Error).message ?? '');
+      reject(error instanceof SourceError ? error : badName ? unsafeEntry(shown, badName[1] ?? '', 'has an absolute or ".." path') : corrupt(shown, error));
     };
     zip.on('error', fail);
     zip.on('end', () => resolve());
@@ -80,10 +81,6 @@ async function writeEntry(zip: ZipFile, entry: Entry, dest: string, realDest: st
   }
   await pipeline(await openStream(zip, entry), createWriteStream(target, { flags: 'wx' }));
   if (mode & 0o111) await chmod(target, 0o755);
-}
-
-function isNameError(error: unknown): boolean {
-  return /absolute path|invalid relative path|invalid characters in fileName/.test((error as Error).message ?? '');
 }
 
 function corrupt(shown: string, error: unknown): SourceError {
