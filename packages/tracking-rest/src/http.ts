@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TrackingError } from '@mlproject/tracking';
 import { RestTrackingError, errorFromResponse, type RequestContext } from './errors.js';
 import { DEFAULTS, type RestStoreOptions } from './options.js';
+import { requestFetch } from './transport.js';
 
 /** One HTTP request to the server. */
 export interface HttpRequest {
@@ -112,7 +113,7 @@ export class HttpClient {
     }
     this.backoffOptions = { backoffMs: options.backoffMs ?? DEFAULTS.backoffMs, jitterMs: options.jitterMs ?? DEFAULTS.jitterMs };
     const given = options.fetch;
-    this.makeFetch = given ? async () => given : options.insecureTls ? insecureFetch : async () => globalThis.fetch;
+    this.makeFetch = given ? async () => given : () => requestFetch(options.insecureTls === true);
   }
 
   private url(request: HttpRequest): string {
@@ -195,11 +196,4 @@ export class HttpClient {
     }
     return body as Record<string, unknown>;
   }
-}
-
-/** undici's own fetch with an Agent that skips certificate checks (loaded only when asked for). */
-async function insecureFetch(): Promise<typeof fetch> {
-  const undici = await import('undici');
-  const dispatcher = new undici.Agent({ connect: { rejectUnauthorized: false } });
-  return ((input: string, init?: RequestInit) => undici.fetch(input, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
 }

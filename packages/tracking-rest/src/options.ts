@@ -24,7 +24,7 @@ export interface RestStoreOptions {
   backoffMs?: number;
   /** Random extra wait per retry, in ms (MLFLOW_HTTP_REQUEST_BACKOFF_JITTER, seconds). Default 1000. */
   jitterMs?: number;
-  /** The fetch to use; default the global fetch (Node's undici). */
+  /** The fetch to use; default one over undici's `request`, which (unlike `fetch`) reaches any port. */
   fetch?: typeof fetch;
 }
 
