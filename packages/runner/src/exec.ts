@@ -70,7 +70,7 @@ async function groupGone(pgid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (groupAlive(pgid)) {
     if (Date.now() >= deadline) return false;
-    await sleep(25);
+    await sleep(50);
   }
   return true;
 }

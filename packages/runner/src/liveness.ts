@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Tag, TrackingStore } from '@mlproject/tracking';
 
@@ -59,9 +59,39 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** True when any process (a zombie included) is in process group `pgid`. */
+/**
+ * pids of the live processes in group `pgid`, zombies left out (Linux: /proc); null when /proc
+ * cannot be read.
+ */
+export function groupMembers(pgid: number): number[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const members: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return members;
+}
+
+/**
+ * True when a live process is in group `pgid`. Zombies do not count: orphans are reaped by pid 1,
+ * which some inits (containers, VMs) do only every second or so.
+ */
 export function groupAlive(pgid: number): boolean {
-  return pgid > 0 && pidAlive(-pgid);
+  if (pgid <= 0 || !pidAlive(-pgid)) return false;
+  const members = groupMembers(pgid);
+  return members === null || members.length > 0;
 }
 
 /** Sends `signal` to process group `pgid`; false when the group is gone. */

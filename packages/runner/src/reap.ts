@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import type { Run, TrackingStore } from '@mlproject/tracking';
 import type { ArtifactAccess } from './artifacts.js';
-import { HEARTBEAT_MS, RUNNER_TAGS, STATUS_REASON_TAG, bootId, pidAlive, processStartTime, signalGroup } from './liveness.js';
+import { HEARTBEAT_MS, RUNNER_TAGS, STATUS_REASON_TAG, bootId, groupAlive, groupMembers, pidAlive, processStartTime, signalGroup } from './liveness.js';
 import { spoolDirOf, uploadSpool } from './logs.js';
 
 /** A run found RUNNING whose runner is gone, now FAILED. */
@@ -55,27 +55,6 @@ export function lostRunnerReason(tags: Record<string, string>, context: ReapCont
   return age > context.staleAfterMs ? `runner pid ${pid} on ${host} sent no heartbeat for ${Math.round(age / 1000)} s` : null;
 }
 
-/** pids of the processes in group `pgid` (Linux: /proc). */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return members;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid) members.push(Number(entry));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return members;
-}
-
 /**
  * SIGKILLs the process group a dead runner left on this host, but only if it is still the run's:
  * its leader has the recorded start time, or (the leader gone) one of its processes carries
@@ -83,12 +62,12 @@ function groupMembers(pgid: number): number[] {
  */
 function killOrphanGroup(tags: Record<string, string>, runId: string): boolean {
   const pgid = Number(tags[RUNNER_TAGS.pgid]);
-  if (!Number.isInteger(pgid) || pgid <= 1) return false;
+  if (!Number.isInteger(pgid) || pgid <= 1 || !groupAlive(pgid)) return false;
   const leaderStart = processStartTime(pgid);
   let ours = leaderStart !== null && leaderStart === tags[RUNNER_TAGS.childStartedAt];
   if (!ours && leaderStart === null) {
     const marker = `MLFLOW_RUN_ID=${runId}`;
-    ours = groupMembers(pgid).some((pid) => {
+    ours = (groupMembers(pgid) ?? []).some((pid) => {
       try {
         return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker);
       } catch {
