@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Run } from '@mlproject/tracking';
-import type { RunDetails } from '@mlproject/runner';
+import type { RetryInfo, RunDetails } from '@mlproject/runner';
 
 function time(ms: number | null): string {
   return ms === null ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
@@ -54,4 +54,13 @@ export function formatRunDetails(details: RunDetails): string {
       + table(['FILE', 'BYTES'], modelFiles.map((f) => [f.path, String(f.size)])));
   }
   return sections.join('\n\n');
+}
+
+/**
+ * The line `run` prints before each retry of a remote tracking server's request:
+ * `mlproject: tracking server http://host:5000 unreachable (ECONNREFUSED); retry 2 of 7 in 4 s`.
+ */
+export function formatRetry(info: RetryInfo): string {
+  const what = info.reason.startsWith('HTTP ') ? `answered ${info.reason.slice(5)}` : `unreachable (${info.reason})`;
+  return `mlproject: tracking server ${info.url} ${what}; retry ${info.attempt} of ${info.maxAttempts} in ${Math.round(info.waitMs / 1000)} s`;
 }

@@ -1,6 +1,7 @@
 export { run } from './run.js';
 export { planRun, type RunPlan } from './plan.js';
 export type { RunOptions, RunOutcome, SubmittedRun } from './options.js';
+export type { RetryInfo } from '@mlproject/tracking-rest';
 export { RunnerError, type RunnerErrorCode } from './errors.js';
 export { describeRun, type RunDetails } from './describe.js';
 export {
@@ -10,7 +11,8 @@ export { localArtifacts, type ArtifactAccess, type ArtifactFile } from './artifa
 export { resolveExperimentId } from './experiment.js';
 export { chooseEnvManager, defaultRegistry } from './environment.js';
 export { finalStatus } from './exec.js';
-export { localProvenance, type Provenance } from './provenance.js';
+export { UNCOMMITTED_DIFF_ARTIFACT, DIRTY_TAG } from './run.js';
+export type { Provenance } from '@mlproject/source';
 export { killGraceMs, DEFAULT_KILL_GRACE_MS } from './exec.js';
 export { RUNNER_TAGS, STATUS_REASON_TAG, HEARTBEAT_MS, startLiveness, type Liveness } from './liveness.js';
 export { reapLostRuns, lostRunnerReason, reapNotice, type ReapedRun, type ReapContext } from './reap.js';

@@ -1,4 +1,5 @@
 import type { Run, RunStatus } from '@mlproject/tracking';
+import type { RetryInfo } from '@mlproject/tracking-rest';
 
 /** What `mlflow run` takes (`mlflow/cli/__init__.py::run`), in camelCase. */
 export interface RunOptions {
@@ -28,6 +29,11 @@ export interface RunOptions {
    * installing exactly those packages instead of resolving the env file again.
    */
   frozenFrom?: string;
+  /**
+   * Called before each retry of a request to a remote tracking server (MLflow's 7 retries with
+   * backoff take about 4 minutes), so the caller can say the server is not answering.
+   */
+  onRetry?: (info: RetryInfo) => void;
   /** Receives the main progress lines (env built/reused, the command being run). */
   log?: (line: string) => void;
   /** Receives one line per environment build step (the CLI shows them on a terminal only). */

@@ -38,7 +38,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   assertRunnable(project, manager);
   const backend = defaultRegistry().get(manager);
 
-  const opened = await openStore(trackingUri, cwd, { env });
+  const opened = await openStore(trackingUri, cwd, { env, ...(options.onRetry ? { onRetry: options.onRetry } : {}) });
   const { store, artifacts } = opened;
   // A local store is served to the child by a REST server of ours, started while the run is
   // created; a remote server is handed to the child as it is.

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { TrackingStore } from '@mlproject/tracking';
+import type { RetryInfo } from '@mlproject/tracking-rest';
 import { openSqliteStore } from '@mlproject/tracking-sqlite';
 import { localArtifacts, remoteArtifacts, type ArtifactAccess } from './artifacts.js';
 import { RunnerError } from './errors.js';
@@ -132,6 +133,8 @@ export function postgresArtifactsDir(url: string, env: NodeJS.ProcessEnv): strin
  * missing store file and its directory are created; without it (read-only commands) a missing
  * file is an error, so looking never leaves a new file behind.
  * @param options.artifactsDestination overrides where `mlflow-artifacts:/` maps (`server --artifacts-destination`).
+ * @param options.onRetry called before each retry of a remote server's request (not during the first
+ *   quick probe, which does not retry), so the caller can say the server is not answering.
  * @throws RunnerError ERR_MLPROJECT_RUN_TRACKING_URI (unsupported URI, no store when `create` is
  *   false); TrackingError from the store (a file or database that is not an mlproject store, a
  *   server that cannot be reached or refuses the credentials).
@@ -139,7 +142,7 @@ export function postgresArtifactsDir(url: string, env: NodeJS.ProcessEnv): strin
 export async function openStore(
   uri: string,
   cwd: string,
-  options: { create?: boolean; env?: NodeJS.ProcessEnv; artifactsDestination?: string } = {},
+  options: { create?: boolean; env?: NodeJS.ProcessEnv; artifactsDestination?: string; onRetry?: (info: RetryInfo) => void } = {},
 ): Promise<OpenedStore> {
   const target = storeTarget(uri, cwd);
   const env = options.env ?? process.env;
@@ -165,7 +168,7 @@ export async function openStore(
     return opened(store, destination, localArtifacts(destination));
   }
   const rest = await import('@mlproject/tracking-rest');
-  const restOptions = rest.restOptionsFromEnv(env);
+  const restOptions = { ...rest.restOptionsFromEnv(env), ...(options.onRetry ? { onRetry: options.onRetry } : {}) };
   // One quick call first: a server that is down or refuses the credentials is reported in
   // seconds, not after MLflow's 7 retries with backoff (minutes); later calls retry as MLflow does.
   const probe = rest.openRestStore(target.url, { ...restOptions, retries: 0, timeoutMs: Math.min(restOptions.timeoutMs ?? PROBE_TIMEOUT_MS, PROBE_TIMEOUT_MS) });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TrackingError } from '@mlproject/tracking';
 import { RestTrackingError, errorFromResponse, type RequestContext } from './errors.js';
-import { DEFAULTS, type RestStoreOptions } from './options.js';
+import { DEFAULTS, type RestStoreOptions, type RetryInfo } from './options.js';
 import { requestFetch } from './transport.js';
 
 /** One HTTP request to the server. */
@@ -59,6 +59,13 @@ function describeFailure(error: unknown): string {
   return code !== undefined && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
+/** A short reason for a retry: the error code (`ECONNREFUSED`), or `timed out`. */
+function failureReason(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
+  return causeCode(error) ?? describeFailure(error).slice(0, 80);
+}
+
 /** The wait before retry `n` (1-based), as urllib3's Retry with MLflow's backoff settings, or Retry-After. */
 function backoff(n: number, options: Required<Pick<RestStoreOptions, 'backoffMs' | 'jitterMs'>>, retryAfter: string | null): number {
   if (retryAfter !== null) {
@@ -82,6 +89,7 @@ export class HttpClient {
   private readonly retries: number;
   private readonly backoffOptions: { backoffMs: number; jitterMs: number };
   private readonly makeFetch: () => Promise<typeof fetch>;
+  private readonly onRetry: ((info: RetryInfo) => void) | undefined;
   private fetchImpl: Promise<typeof fetch> | undefined;
 
   /**
@@ -112,6 +120,7 @@ export class HttpClient {
       throw new TrackingError('INVALID_PARAMETER_VALUE', `retries must be a whole number from 0 to ${DEFAULTS.maxRetries}, got ${this.retries} (MLFLOW_HTTP_REQUEST_MAX_RETRIES).`);
     }
     this.backoffOptions = { backoffMs: options.backoffMs ?? DEFAULTS.backoffMs, jitterMs: options.jitterMs ?? DEFAULTS.jitterMs };
+    this.onRetry = options.onRetry;
     const given = options.fetch;
     this.makeFetch = given ? async () => given : () => requestFetch(options.insecureTls === true);
   }
@@ -160,7 +169,7 @@ export class HttpClient {
         }
         const retryable = request.idempotent || (code !== undefined && NOT_SENT.has(code));
         if (retryable && attempt < this.retries) {
-          await sleep(backoff(attempt + 1, this.backoffOptions, null));
+          await this.wait(attempt + 1, ctx.baseUrl, failureReason(error), null);
           continue;
         }
         const tries = attempt + 1;
@@ -170,11 +179,18 @@ export class HttpClient {
       const retryable = RETRY_STATUSES.has(response.status) && (request.idempotent || response.status === 429);
       if (retryable && attempt < this.retries) {
         await response.body?.cancel().catch(() => undefined);
-        await sleep(backoff(attempt + 1, this.backoffOptions, response.headers.get('retry-after')));
+        await this.wait(attempt + 1, ctx.baseUrl, `HTTP ${response.status}`, response.headers.get('retry-after'));
         continue;
       }
       throw errorFromResponse(response.status, await response.text().catch(() => ''), ctx);
     }
+  }
+
+  /** Tells {@link RestStoreOptions.onRetry} about retry `n` (1-based), then waits for it. */
+  private async wait(n: number, url: string, reason: string, retryAfter: string | null): Promise<void> {
+    const waitMs = backoff(n, this.backoffOptions, retryAfter);
+    this.onRetry?.({ attempt: n, maxAttempts: this.retries, waitMs, reason, url });
+    await sleep(waitMs);
   }
 
   /**

@@ -5,6 +5,20 @@ import { TrackingError } from '@mlproject/tracking';
  * variables (`mlflow/environment_variables.py`, `mlflow/utils/rest_utils.py::MlflowHostCreds`).
  */
 
+/** One retry about to happen, for {@link RestStoreOptions.onRetry}. */
+export interface RetryInfo {
+  /** Which retry this is, from 1 to `maxAttempts`. */
+  attempt: number;
+  /** How many retries there are at most (the `retries` option: MLflow's 7 by default). */
+  maxAttempts: number;
+  /** How long until the retry, in ms. */
+  waitMs: number;
+  /** Why the last attempt failed: an error code (`ECONNREFUSED`), `timed out`, or `HTTP 503`. */
+  reason: string;
+  /** The server's base URL (credentials removed). */
+  url: string;
+}
+
 export interface RestStoreOptions {
   /** Sent as `Authorization: Bearer <token>` (MLFLOW_TRACKING_TOKEN). Takes precedence over username/password. */
   token?: string;
@@ -24,6 +38,11 @@ export interface RestStoreOptions {
   backoffMs?: number;
   /** Random extra wait per retry, in ms (MLFLOW_HTTP_REQUEST_BACKOFF_JITTER, seconds). Default 1000. */
   jitterMs?: number;
+  /**
+   * Called before each retry (after a failed attempt, before the wait), so a caller can say that the
+   * server is not answering instead of waiting silently (7 retries take about 4 minutes).
+   */
+  onRetry?: (info: RetryInfo) => void;
   /** The fetch to use; default one over undici's `request`, which (unlike `fetch`) reaches any port. */
   fetch?: typeof fetch;
 }

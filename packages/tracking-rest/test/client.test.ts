@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRestStore, RestTrackingError } from '../src/index.js';
+import { openRestStore, RestTrackingError, type RetryInfo } from '../src/index.js';
 import { fakeServer, json } from './helpers.js';
 
 const fast = { backoffMs: 1, jitterMs: 0 };
@@ -198,6 +198,20 @@ describe('retries', () => {
     expect(error.errorCode).toBe('INTERNAL_ERROR');
     expect(error.message).toMatch(new RegExp(`^Cannot reach the tracking server at ${url} \\(POST /api/2.0/mlflow/runs/create (connect )?ECONNREFUSED.*; 3 attempts\\): check that the server is running and that --tracking-uri / MLFLOW_TRACKING_URI points at it\\.$`));
     expect(error.cause).toBeDefined();
+  });
+
+  it('tells onRetry about each retry: which, of how many, the wait, why and where', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const retries: RetryInfo[] = [];
+    await rejection(openRestStore(url, { retries: 2, backoffMs: 5, jitterMs: 0, onRetry: (info) => retries.push(info) }).getRun('a'.repeat(32)));
+    expect(retries).toEqual([
+      { attempt: 1, maxAttempts: 2, waitMs: 0, reason: 'ECONNREFUSED', url },
+      { attempt: 2, maxAttempts: 2, waitMs: 10, reason: 'ECONNREFUSED', url },
+    ]);
+    const server = await fake((_req, res, n) => (n === 1 ? json(res, 503, 'busy') : json(res, 200, RUN)));
+    const seen: RetryInfo[] = [];
+    await openRestStore(server.url, { retries: 3, ...fast, onRetry: (info) => seen.push(info) }).getRun('a'.repeat(32));
+    expect(seen).toEqual([{ attempt: 1, maxAttempts: 3, waitMs: 0, reason: 'HTTP 503', url: server.url }]);
   });
 
   it('refuses bad URLs and retry counts up front', () => {

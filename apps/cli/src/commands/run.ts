@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseParamArgs } from '@mlproject/params';
 import { planRun, run, type RunOptions, type RunOutcome, type RunPlan } from '@mlproject/runner';
 import { formatError, formatWarning } from '../errors.js';
+import { formatRetry } from '../format.js';
 
 export interface RunFlags {
   entryPoint: string;
@@ -126,6 +127,7 @@ async function runAndReport(
 ): Promise<void> {
   const submitted = await run({
     ...runOptions(uri, flags, paramArgs), log: io.err, signal, onWarning: (w) => io.err(formatWarning(w)),
+    onRetry: (info) => io.err(formatRetry(info)),
     // One line per environment build step on a terminal; quiet in logs and pipes.
     ...(process.stderr.isTTY ? { progress: (line: string) => io.err(`  ${line}`) } : {}),
   });
