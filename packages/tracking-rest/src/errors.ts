@@ -9,13 +9,16 @@ export class RestTrackingError extends TrackingError {
   readonly serverErrorCode: string | undefined;
   readonly httpStatus: number | undefined;
   readonly url: string;
+  /** What to do about it, when the message does not say (the CLI prints it as `hint:`). */
+  readonly hint: string | undefined;
   constructor(
     errorCode: TrackingErrorCode,
     message: string,
-    details: { url: string; httpStatus?: number; serverErrorCode?: string; cause?: unknown },
+    details: { url: string; httpStatus?: number; serverErrorCode?: string; cause?: unknown; hint?: string },
   ) {
     super(errorCode, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.url = details.url;
+    this.hint = details.hint;
     this.httpStatus = details.httpStatus;
     this.serverErrorCode = details.serverErrorCode;
   }

@@ -49,14 +49,39 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** At most this many characters of an error's own text go into a message. */
+const MAX_CAUSE_CHARS = 200;
+
+/** OpenSSL's `...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/...` -> `wrong version number`. */
+function opensslReason(text: string): string | undefined {
+  return /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(text)?.[1]?.trim();
+}
+
+/** The failure in one line of at most ~200 characters: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:5000`, `timed out`. */
 function describeFailure(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
   const code = causeCode(error);
   let inner: unknown = error;
   while ((inner as { cause?: unknown } | null)?.cause !== undefined) inner = (inner as { cause: unknown }).cause;
-  const text = inner instanceof Error ? inner.message : String(inner);
-  return code !== undefined && !text.includes(code) ? `${code}: ${text}` : text;
+  const raw = inner instanceof Error ? inner.message : String(inner);
+  const text = (opensslReason(raw) ?? raw).replace(/\s+/g, ' ').trim();
+  const line = code !== undefined && !text.includes(code) ? `${code}: ${text}` : text;
+  return line.length > MAX_CAUSE_CHARS ? `${line.slice(0, MAX_CAUSE_CHARS - 1)}…` : line;
+}
+
+/**
+ * A TLS handshake that failed for another reason than the certificate (OpenSSL's `ERR_SSL_*`): what to
+ * say, and what to do. `wrong version number` is what an `https://` URL to a plain-http server gives.
+ */
+function handshakeFailure(code: string, error: unknown, baseUrl: string): { reason: string; hint: string } {
+  let inner: unknown = error;
+  while ((inner as { cause?: unknown } | null)?.cause !== undefined) inner = (inner as { cause: unknown }).cause;
+  const reason = opensslReason(inner instanceof Error ? inner.message : '') ?? code.replace(/^ERR_SSL_/, '').toLowerCase().replace(/_/g, ' ');
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|http request|packet length too long/.test(reason)) {
+    return { reason: `${reason}: is it an http:// server?`, hint: `if the server does not serve TLS, use ${baseUrl.replace(/^https:/, 'http:')}` };
+  }
+  return { reason, hint: 'check the https:// URL and port; MLFLOW_TRACKING_INSECURE_TLS=true skips certificate checks only' };
 }
 
 /** A short reason for a retry: the error code (`ECONNREFUSED`), or `timed out`. */
@@ -164,6 +189,10 @@ export class HttpClient {
         response = await doFetch(url, { ...this.init(request), signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
         const code = causeCode(error);
+        if (code !== undefined && code.startsWith('ERR_SSL_')) {
+          const { reason, hint } = handshakeFailure(code, error, ctx.baseUrl);
+          throw new RestTrackingError('BAD_REQUEST', `Cannot reach the tracking server at ${ctx.baseUrl}: TLS handshake failed (${reason})`, { url, cause: error, hint });
+        }
         if (code !== undefined && TLS_CODES.test(code)) {
           throw new RestTrackingError('BAD_REQUEST', `TLS failed for ${ctx.baseUrl} (${describeFailure(error)}): use a trusted certificate (NODE_EXTRA_CA_CERTS=ca.pem), or set MLFLOW_TRACKING_INSECURE_TLS=true to skip verification.`, { url, cause: error });
         }

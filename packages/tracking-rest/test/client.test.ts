@@ -214,6 +214,15 @@ describe('retries', () => {
     expect(seen).toEqual([{ attempt: 1, maxAttempts: 3, waitMs: 0, reason: 'HTTP 503', url: server.url }]);
   });
 
+  it('keeps a long, multi-line failure to one line and ~200 characters of cause', async () => {
+    const noisy = (async () => { throw Object.assign(new Error(`first line\nsecond line ${'x'.repeat(500)}`), { code: 'ESOMETHING' }); }) as unknown as typeof fetch;
+    const error = await rejection(openRestStore('http://127.0.0.1:1', { retries: 0, fetch: noisy }).getRun('a'.repeat(32)));
+    expect(error.message).not.toContain('\n');
+    const cause = /\(GET \S+ (.*)\): check that/.exec(error.message)?.[1] ?? '';
+    expect(cause).toMatch(/^ESOMETHING: first line second line x+…$/);
+    expect(cause.length).toBeLessThanOrEqual(200);
+  });
+
   it('refuses bad URLs and retry counts up front', () => {
     expect(() => openRestStore('ftp://host')).toThrow(/is not http:\/\/ or https:\/\//);
     expect(() => openRestStore('localhost:5000x')).toThrow();

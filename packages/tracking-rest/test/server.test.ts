@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -76,5 +77,22 @@ describe('TLS', () => {
     expect(error).toMatchObject({ name: 'TrackingError', errorCode: 'BAD_REQUEST' });
     expect((error as Error).message).toMatch(new RegExp(`^TLS failed for ${url} .*set MLFLOW_TRACKING_INSECURE_TLS=true`));
     expect((await openRestStore(url, { insecureTls: true }).getExperiment('0')).name).toBe('Default');
+  });
+
+  it('says in one line, with a hint, that an https:// URL reaches a plain-http server (no OpenSSL internals)', async () => {
+    const plain = createHttpServer((_req, res) => res.end('{}'));
+    await new Promise<void>((done) => plain.listen(0, '127.0.0.1', done));
+    const port = (plain.address() as AddressInfo).port;
+    try {
+      const error = await openRestStore(`https://127.0.0.1:${port}`, { retries: 3, backoffMs: 1, jitterMs: 0 }).getExperiment('0').catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        errorCode: 'BAD_REQUEST',
+        message: `Cannot reach the tracking server at https://127.0.0.1:${port}: TLS handshake failed (wrong version number: is it an http:// server?)`,
+        hint: `if the server does not serve TLS, use http://127.0.0.1:${port}`,
+      });
+    } finally {
+      plain.closeAllConnections();
+      await new Promise<void>((done) => plain.close(() => done()));
+    }
   });
 });
