@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -9,20 +9,7 @@ import { localArtifacts, type ArtifactAccess } from '../src/artifacts.js';
 import { killGraceMs, spawnRun } from '../src/exec.js';
 import { RUNNER_TAGS, startLiveness } from '../src/liveness.js';
 import { spoolDirOf } from '../src/logs.js';
-
-/** pids of live processes whose environment holds `MLFLOW_RUN_ID=<runId>` (every process the run started). */
-export function processesOfRun(runId: string): number[] {
-  const marker = `MLFLOW_RUN_ID=${runId}`;
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return [];
-      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker) ? [Number(pid)] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+import { processesOfRun } from './procs.js';
 
 const stores: TrackingStore[] = [];
 afterEach(async () => {
