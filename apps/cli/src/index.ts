@@ -21,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('mlproject')
     .description('Run MLflow projects reproducibly, and record every run')
     .version('0.1.0')
+    // Options after a command name are that command's: `run --version v1` is the git version, not ours.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),

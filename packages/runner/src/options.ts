@@ -3,8 +3,15 @@ import type { RetryInfo } from '@mlproject/tracking-rest';
 
 /** What `mlflow run` takes (`mlflow/cli/__init__.py::run`), in camelCase. */
 export interface RunOptions {
-  /** Project URI: a local directory in this build. */
+  /**
+   * Project URI: a local directory, a git URL (https, ssh, `file://`, GitHub/GitLab browser links) or a
+   * `.zip` / `.tar.gz` archive (path or http URL), each with an optional `#subdir` (`@mlproject/source`).
+   */
   uri: string;
+  /** Git branch, tag, or full or short commit SHA to run (`--version`); default the default branch. */
+  version?: string;
+  /** Refuse to run a local git work tree with uncommitted changes or untracked files (`--require-clean`). */
+  requireClean?: boolean;
   /** Default `main`. */
   entryPoint?: string;
   /** `-P name=value` pairs, values as strings. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { statSync } from 'node:fs';
 import type { EnvDeclaration } from '@mlproject/env';
+import { fetchProject, type Provenance } from '@mlproject/source';
 import { computeCommand, paramsToLog, pathWarnings } from '@mlproject/params';
 import { getEntryPoint, loadProject, type Project } from '@mlproject/spec';
 import type { Param } from '@mlproject/tracking';
@@ -11,8 +11,10 @@ import { resolveTrackingUri, storeTarget, type StoreTarget } from './tracking-ur
 
 /** Everything `run()` decides before it touches the store, the environment cache or a process. */
 export interface RunPlan {
-  /** Absolute project directory. */
+  /** Absolute project directory (a local directory in place, or a fetched git or archive project in the cache). */
   dir: string;
+  /** Where the code came from: `mlflow.source.*` tags, and whether a local git tree has uncommitted changes. */
+  provenance: Provenance;
   project: Project;
   entryPointName: string;
   /** The exact string given to `bash -c`, in `dir`. */
@@ -30,27 +32,11 @@ export interface RunPlan {
   warnings: { code: string; message: string; hint?: string | undefined }[];
 }
 
-function projectDir(uri: string, cwd: string): string {
-  const dir = path.resolve(cwd, uri.replace(/^file:\/\//, ''));
-  const stat = statSync(dir, { throwIfNoEntry: false });
-  if (stat && !stat.isDirectory()) {
-    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', `Project URI ${dir} is a file, not a directory`, {
-      hint: `pass the directory that holds the MLproject file (to run a single script: mlproject run ${path.dirname(dir)} -e ${path.basename(dir)})`,
-    });
-  }
-  if (!stat) {
-    const remote = /^(https?|ssh|git):\/\/|^git@/.test(uri);
-    throw new RunnerError('ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND', remote
-      ? `Project URI ${uri}: git projects are not supported yet`
-      : `Project directory ${dir} does not exist`, { hint: 'pass the path of a directory that holds an MLproject file' });
-  }
-  return dir;
-}
-
 /**
  * Resolves a run without side effects (`mlproject run --dry-run`): the project and its entry point,
  * the parameters (checked, as MLflow's `fetch_and_validate_project` does before a run exists), the
- * command string, the env manager and the tracking store. Reads files; writes nothing.
+ * command string, the env manager and the tracking store. Reads files; writes nothing, except that a
+ * git or archive project is fetched into the source cache (it must be read to be planned).
  * @throws SpecError, ParamsError, EnvError (unknown env manager), RunnerError (each with a stable `code`).
  */
 export async function planRun(options: RunOptions): Promise<RunPlan> {
@@ -58,12 +44,23 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const env = options.env ?? process.env;
   const entryPointName = options.entryPoint ?? 'main';
   const userParams = options.params ?? {};
-  const dir = projectDir(options.uri, cwd);
+  const fetched = await fetchProject(options.uri, {
+    cwd, env,
+    ...(options.version === undefined ? {} : { version: options.version }),
+    ...(options.cacheDir === undefined ? {} : { cacheDir: path.join(options.cacheDir, 'sources') }),
+  });
+  const { dir, provenance } = fetched;
+  if (options.requireClean && provenance.dirty) {
+    throw new RunnerError('ERR_MLPROJECT_RUN_DIRTY', `--require-clean: ${dir} has uncommitted changes or untracked files`, {
+      hint: 'commit or stash them (see `git status`), or run without --require-clean to record them with the run as source/uncommitted.diff',
+    });
+  }
   const project = await loadProject(dir);
   const entryPoint = getEntryPoint(project, entryPointName);
   const command = computeCommand(entryPoint, userParams, { cwd, file: project.file });
   const params = paramsToLog(entryPoint, userParams);
-  const manager = chooseEnvManager(project, options.envManager);
+  // Inside a run's step, the parent's env manager is the default (`MLPROJECT_ENV_MANAGER`, set by the runner).
+  const manager = chooseEnvManager(project, options.envManager ?? (env['MLPROJECT_ENV_MANAGER'] || undefined));
   if (options.frozenFrom !== undefined && (manager === 'local' || manager === 'docker')) {
     throw new RunnerError('ERR_MLPROJECT_RUN_USAGE', `--frozen-from rebuilds an environment, but --env-manager ${manager} builds none`, {
       hint: 'drop --frozen-from, or use --env-manager virtualenv, uv or conda',
@@ -75,7 +72,7 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const trackingUri = resolveTrackingUri(options.trackingUri, env, cwd);
   const warnings = [...project.warnings, ...envWarnings, ...pathWarnings(entryPoint, userParams, { cwd, projectDir: dir })];
   return {
-    dir, project, entryPointName, command, params, manager, declaration, trackingUri,
+    dir, provenance, project, entryPointName, command, params, manager, declaration, trackingUri,
     store: storeTarget(trackingUri, cwd), warnings,
   };
 }

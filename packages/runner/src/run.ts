@@ -9,7 +9,7 @@ import { resolveExperimentId } from './experiment.js';
 import { killGraceMs, spawnRun } from './exec.js';
 import { startLiveness, type Liveness } from './liveness.js';
 import type { RunOptions, SubmittedRun } from './options.js';
-import { localProvenance } from './provenance.js';
+import type { Provenance } from '@mlproject/source';
 import { planRun } from './plan.js';
 import { reapLostRuns, reapNotice } from './reap.js';
 import { openStore } from './tracking-uri.js';
@@ -33,7 +33,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
   const graceMs = killGraceMs(env);
-  const { dir, project, entryPointName, command, params, manager, declaration, trackingUri, warnings } = await planRun(options);
+  const { dir, provenance, project, entryPointName, command, params, manager, declaration, trackingUri, warnings } = await planRun(options);
   for (const warning of warnings) options.onWarning?.(warning);
   assertRunnable(project, manager);
   const backend = defaultRegistry().get(manager);
@@ -67,9 +67,10 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     preparing.catch(() => undefined);
 
     const experimentId = await resolveExperimentId(store, options.experimentName, options.experimentId, env);
-    const created = await createRun(store, experimentId, { dir, entryPointName, env, runName: options.runName });
+    const created = await createRun(store, experimentId, { provenance, entryPointName, env, runName: options.runName });
     const runId = created.info.runId;
     const artifactUri = created.info.artifactUri;
+    if (provenance.dirty && provenance.diff !== undefined) await artifacts.write(artifactUri, UNCOMMITTED_DIFF_ARTIFACT, provenance.diff);
     await store.logBatch(runId, { params });
     const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
@@ -103,6 +104,8 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
       env: {
         // The mlflow client would print links to our per-run server, which is gone once the run ends.
         MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT: 'true',
+        // A step that runs `mlproject run` itself inherits the env manager (and, through MLFLOW_TRACKING_URI, the store).
+        MLPROJECT_ENV_MANAGER: manager,
         ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server?.url ?? trackingUri, MLFLOW_EXPERIMENT_ID: experimentId,
       },
       onEnd: async () => {
@@ -133,12 +136,23 @@ function interrupted(runId: string, cause?: unknown): RunnerError {
     cause === undefined ? {} : { cause });
 }
 
+/** Where a run keeps the uncommitted changes of the local git tree it ran from. */
+export const UNCOMMITTED_DIFF_ARTIFACT = 'source/uncommitted.diff';
+/** `true` when the project's git tree had uncommitted changes or untracked files (ours, not MLflow's). */
+export const DIRTY_TAG = 'mlproject.source.git.dirty';
+
+/**
+ * Creates the run with MLflow's tags (`mlflow/projects/utils.py::_create_run`): user, source name and
+ * type, entry point, git commit, repo URL and branch, and `mlflow.parentRunId` when started from
+ * inside another run (a project step calling `mlproject run`: `MLFLOW_RUN_ID` names the caller's run);
+ * plus ours: whether the git tree was dirty.
+ */
 async function createRun(
   store: TrackingStore,
   experimentId: string,
-  context: { dir: string; entryPointName: string; env: NodeJS.ProcessEnv; runName: string | undefined },
+  context: { provenance: Provenance; entryPointName: string; env: NodeJS.ProcessEnv; runName: string | undefined },
 ): Promise<Run> {
-  const provenance = await localProvenance(context.dir);
+  const { provenance } = context;
   const user = currentUser(context.env);
   const tags: Tag[] = [
     { key: 'mlflow.user', value: user },
@@ -148,6 +162,10 @@ async function createRun(
   ];
   if (provenance.gitCommit) tags.push({ key: 'mlflow.source.git.commit', value: provenance.gitCommit });
   if (provenance.gitRepoUrl) tags.push({ key: 'mlflow.source.git.repoURL', value: provenance.gitRepoUrl });
+  if (provenance.gitBranch) tags.push({ key: 'mlflow.source.git.branch', value: provenance.gitBranch });
+  if (provenance.dirty !== undefined) tags.push({ key: DIRTY_TAG, value: String(provenance.dirty) });
+  const parent = context.env['MLFLOW_RUN_ID'];
+  if (parent && /^[0-9a-f]{32}$/.test(parent)) tags.push({ key: 'mlflow.parentRunId', value: parent });
   return store.createRun({
     experimentId, userId: user, startTime: Date.now(), tags,
     ...(context.runName === undefined ? {} : { runName: context.runName }),

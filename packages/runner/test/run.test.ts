@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '@mlproject/tracking-sqlite';
-import { finalStatus, localProvenance, run } from '../src/index.js';
+import { finalStatus, run } from '../src/index.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlproject-runner-'));
@@ -78,7 +78,7 @@ describe('run() with the local env manager (real bash, real SQLite, real REST se
 
   it('refuses a missing directory before creating any store', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mlproject-cwd-'));
-    await expect(run({ uri: 'nope', cwd })).rejects.toMatchObject({ code: 'ERR_MLPROJECT_RUN_PROJECT_NOT_FOUND' });
+    await expect(run({ uri: 'nope', cwd })).rejects.toMatchObject({ code: 'ERR_MLPROJECT_SOURCE_NOT_FOUND' });
     const { existsSync } = await import('node:fs');
     expect(existsSync(path.join(cwd, 'mlproject.db'))).toBe(false);
   });
@@ -93,26 +93,70 @@ describe('finalStatus', () => {
   });
 });
 
-describe('localProvenance', () => {
-  it('gives file://<root>#<subdir>, the commit and the first remote inside a git repo', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mlproject-git-'));
-    const sub = path.join(root, 'sub', 'proj');
-    mkdirSync(sub, { recursive: true });
-    writeFileSync(path.join(sub, 'MLproject'), 'name: x\n');
-    const git = (...args: string[]) => execa('git', args, { cwd: root });
-    await git('init', '-q');
-    await git('add', '.');
-    await git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'c');
-    await git('remote', 'add', 'origin', 'https://example.invalid/repo.git');
-    const head = (await git('rev-parse', 'HEAD')).stdout.trim();
-    const { realpathSync } = await import('node:fs');
-    const prov = await localProvenance(sub);
-    expect(prov).toEqual({ sourceName: `file://${realpathSync(root)}#sub/proj`, gitCommit: head, gitRepoUrl: 'https://example.invalid/repo.git' });
+async function gitRepo(files: Record<string, string>): Promise<{ root: string; git: (...args: string[]) => Promise<string> }> {
+  const { realpathSync } = await import('node:fs');
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'mlproject-git-')));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+  const git = async (...args: string[]) => (await execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root })).stdout.trim();
+  await git('init', '-q', '-b', 'main');
+  await git('add', '.');
+  await git('commit', '-qm', 'c');
+  await git('remote', 'add', 'origin', 'https://example.invalid/repo.git');
+  return { root, git };
+}
+
+const tagsOf = (r: { data: { tags: { key: string; value: string }[] } }) => Object.fromEntries(r.data.tags.map((t) => [t.key, t.value]));
+
+describe('provenance of a run (real git)', () => {
+  const ENV = { PATH: process.env['PATH'] ?? '' };
+
+  it('tags a clean local git tree with MLflow names, and a dirty one with ours plus its diff as an artifact', async () => {
+    const { root, git } = await gitRepo({ 'sub/proj/MLproject': 'entry_points:\n  main:\n    command: "true"\n' });
+    const head = await git('rev-parse', 'HEAD');
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mlproject-cwd-'));
+    const clean = await (await run({ uri: path.join(root, 'sub/proj'), envManager: 'local', cwd, env: ENV })).wait();
+    expect(tagsOf(clean.run)).toMatchObject({
+      'mlflow.source.name': `file://${root}#sub/proj`, 'mlflow.source.git.commit': head,
+      'mlflow.source.git.repoURL': 'https://example.invalid/repo.git', 'mlproject.source.git.dirty': 'false',
+    });
+    writeFileSync(path.join(root, 'sub/proj/MLproject'), 'entry_points:\n  main:\n    command: "true"  # edited\n');
+    writeFileSync(path.join(root, 'sub/proj/new.py'), 'print(1)\n');
+    const dirty = await (await run({ uri: path.join(root, 'sub/proj'), envManager: 'local', cwd, env: ENV })).wait();
+    expect(tagsOf(dirty.run)['mlproject.source.git.dirty']).toBe('true');
+    const { readFileSync } = await import('node:fs');
+    const diff = readFileSync(path.join(cwd, 'mlartifacts', '0', dirty.runId, 'artifacts', 'source', 'uncommitted.diff'), 'utf8');
+    expect(diff).toContain('+    command: "true"  # edited');
+    expect(diff).toContain('new.py');
+    await expect(run({ uri: path.join(root, 'sub/proj'), envManager: 'local', cwd, env: ENV, requireClean: true }))
+      .rejects.toMatchObject({ code: 'ERR_MLPROJECT_RUN_DIRTY', message: expect.stringMatching(/uncommitted changes/) });
   });
 
-  it('gives the plain directory and no git tags outside a repo', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mlproject-nogit-'));
-    expect(await localProvenance(dir)).toEqual({ sourceName: dir, gitCommit: null, gitRepoUrl: null });
+  it('runs a git project at a tag through file:// with #subdir, recording the commit and the original URI', async () => {
+    const { root, git } = await gitRepo({ 'p/MLproject': 'entry_points:\n  main:\n    command: "echo v1 > $OUT"\n' });
+    await git('tag', 'v1');
+    writeFileSync(path.join(root, 'p/MLproject'), 'entry_points:\n  main:\n    command: "echo v2 > $OUT"\n');
+    await git('commit', '-qam', 'v2');
+    const v1 = await git('rev-parse', 'v1^{commit}');
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mlproject-cwd-'));
+    const out = path.join(cwd, 'out.txt');
+    const uri = `file://${root}#p`;
+    const done = await (await run({ uri, version: 'v1', envManager: 'local', cwd, cacheDir: path.join(cwd, 'cache'), env: { ...ENV, OUT: out } })).wait();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(out, 'utf8')).toBe('v1\n');
+    expect(tagsOf(done.run)).toMatchObject({ 'mlflow.source.name': uri, 'mlflow.source.git.commit': v1 });
+  });
+
+  it('marks a run started from inside another run (MLFLOW_RUN_ID) as its child, with the parent\'s env manager', async () => {
+    const dir = project({ MLproject: 'entry_points:\n  main:\n    command: "true"\n' });
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mlproject-cwd-'));
+    const parent = 'a'.repeat(32);
+    const done = await (await run({ uri: dir, cwd, env: { ...ENV, MLFLOW_RUN_ID: parent, MLPROJECT_ENV_MANAGER: 'local' } })).wait();
+    expect(tagsOf(done.run)['mlflow.parentRunId']).toBe(parent);
+    expect(tagsOf(done.run)['mlflow.project.env']).toBeUndefined();
+    expect(done.status).toBe('FINISHED');
   });
 });
 

@@ -15,6 +15,8 @@ export interface RunFlags {
   dryRun?: boolean;
   rebuildEnv?: boolean;
   frozenFrom?: string;
+  version?: string;
+  requireClean?: boolean;
 }
 
 /** 128 + the signal's number, as shells report a process killed by a signal. */
@@ -37,8 +39,10 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
   };
   program
     .command('run')
-    .description('Run an MLflow project from a local directory')
-    .argument('<uri>', 'project directory')
+    .description('Run an MLflow project: a local directory, a git URL or a .zip / .tar.gz archive')
+    .argument('<uri>', 'project: a directory, a git URL (https, ssh, file://, a GitHub/GitLab tree link) or an archive, each with optional #subdir')
+    .option('-v, --version <version>', 'git branch, tag or commit SHA (full or short) to run')
+    .option('--require-clean', 'refuse to run a local git tree with uncommitted changes or untracked files')
     .option('-e, --entry-point <name>', 'entry point to run', 'main')
     .option('-P, --param-list <name=value>', 'a parameter for the entry point (repeatable)', collect)
     .option('--param <name=value>', 'same as -P', collect)
@@ -94,6 +98,8 @@ function runOptions(uri: string, flags: RunFlags, paramArgs: string[]): RunOptio
     ...(flags.trackingUri === undefined ? {} : { trackingUri: flags.trackingUri }),
     ...(flags.rebuildEnv ? { rebuildEnv: true } : {}),
     ...(flags.frozenFrom === undefined ? {} : { frozenFrom: flags.frozenFrom }),
+    ...(flags.version === undefined ? {} : { version: flags.version }),
+    ...(flags.requireClean ? { requireClean: true } : {}),
   };
 }
 
