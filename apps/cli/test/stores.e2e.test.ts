@@ -67,7 +67,9 @@ describe('mlproject run over every store kind (real mlflow client in the child)'
     const details = await runAndShow('json:///stores.json');
     expect(details.run.info.status).toBe('FINISHED');
     expect(details.run.data.metrics).toContainEqual(expect.objectContaining({ key: 'score', value: 1.4 }));
-    expect(details.artifacts).toEqual([{ path: 'notes/hello.txt', size: 5 }]);
+    // The child's stdout and stderr are kept beside what the script logged.
+    expect(details.artifacts.filter((a) => !a.path.startsWith('logs/'))).toEqual([{ path: 'notes/hello.txt', size: 5 }]);
+    expect(details.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['logs/stderr.txt', 'logs/stdout.txt']));
     expect(details.artifactDir).toMatch(/\/mlartifacts\/0\/[0-9a-f]{32}\/artifacts$/);
     expect(details.artifactDir?.startsWith(cwd)).toBe(true);
   });
@@ -76,7 +78,9 @@ describe('mlproject run over every store kind (real mlflow client in the child)'
     const details = await runAndShow(postgresUri ?? '');
     expect(details.run.info.status).toBe('FINISHED');
     expect(details.run.data.params).toEqual([{ key: 'alpha', value: '0.7' }]);
-    expect(details.artifacts).toEqual([{ path: 'notes/hello.txt', size: 5 }]);
+    // The child's stdout and stderr are kept beside what the script logged.
+    expect(details.artifacts.filter((a) => !a.path.startsWith('logs/'))).toEqual([{ path: 'notes/hello.txt', size: 5 }]);
+    expect(details.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['logs/stderr.txt', 'logs/stdout.txt']));
   });
 
   it('a remote mlproject server with a token: the child logs to it directly, artifacts stay on the server', async () => {
@@ -86,7 +90,9 @@ describe('mlproject run over every store kind (real mlflow client in the child)'
     const details = await runAndShow(serverUrl, { MLFLOW_TRACKING_TOKEN: 'team-token' });
     expect(details.run.info.status).toBe('FINISHED');
     expect(details.artifactDir).toBeNull();
-    expect(details.artifacts).toEqual([{ path: 'notes/hello.txt', size: 5 }]);
+    // The child's stdout and stderr are kept beside what the script logged.
+    expect(details.artifacts.filter((a) => !a.path.startsWith('logs/'))).toEqual([{ path: 'notes/hello.txt', size: 5 }]);
+    expect(details.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['logs/stderr.txt', 'logs/stdout.txt']));
   });
 
   it('a virtualenv run against the remote server uploads its environment lock there', async () => {
@@ -96,6 +102,9 @@ describe('mlproject run over every store kind (real mlflow client in the child)'
     const shown = await mlproject(['runs', 'show', runId, '--json', '--tracking-uri', serverUrl], { cwd, env: { ...env, MLFLOW_TRACKING_TOKEN: 'team-token' } });
     const details = JSON.parse(shown.stdout) as { artifacts: { path: string }[]; run: { data: { tags: { key: string; value: string }[] } } };
     expect(details.artifacts.map((a) => a.path)).toContain('environment/lock.txt');
+    // The child's stdout was spooled and uploaded to the server; `runs logs` reads it back from there.
+    const logs = await mlproject(['runs', 'logs', runId, '--tracking-uri', serverUrl], { cwd, env: { ...env, MLFLOW_TRACKING_TOKEN: 'team-token' } });
+    expect(logs.stdout).toBe('42');
     expect(details.run.data.tags.map((t) => t.key)).toContain('mlproject.env.lockDigest');
     // Replaying that lock reads it back from the server.
     const replay = await mlproject(['run', project, '-e', 'plain', '--tracking-uri', serverUrl, '--frozen-from', runId], { cwd, env: { ...env, MLFLOW_TRACKING_TOKEN: 'team-token' } });
