@@ -7,6 +7,9 @@ export type RunnerErrorCode =
   | 'ERR_MLPROJECT_RUN_NOT_FOUND'
   | 'ERR_MLPROJECT_RUN_INTERRUPTED'
   | 'ERR_MLPROJECT_RUN_DIRTY'
+  | 'ERR_MLPROJECT_RUN_TIMEOUT'
+  | 'ERR_MLPROJECT_RUN_NOT_OURS'
+  | 'ERR_MLPROJECT_RUN_OTHER_HOST'
   | 'ERR_MLPROJECT_RUN_NO_LOGS';
 
 /** An expected failure of the runner: one-line `message`, a `hint` saying what to do next. */

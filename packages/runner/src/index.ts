@@ -18,3 +18,4 @@ export { RUNNER_TAGS, STATUS_REASON_TAG, HEARTBEAT_MS, startLiveness, type Liven
 export { reapLostRuns, lostRunnerReason, reapNotice, type ReapedRun, type ReapContext } from './reap.js';
 export { readRunLog, logArtifactPath, openRunLogs, LOG_STREAMS, LOG_UPLOAD_MS, type LogStream, type RunLogs } from './logs.js';
 export { followRunLogs, type FollowOptions } from './follow.js';
+export { waitForRun, cancelRun, type CancelOutcome } from './control.js';

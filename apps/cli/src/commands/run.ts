@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { defaultCacheDir } from '@mlproject/env';
 import { parseParamArgs } from '@mlproject/params';
 import { planRun, run, type RunOptions, type RunOutcome, type RunPlan } from '@mlproject/runner';
 import { formatError, formatWarning } from '../errors.js';
@@ -17,6 +21,7 @@ export interface RunFlags {
   frozenFrom?: string;
   version?: string;
   requireClean?: boolean;
+  detach?: boolean;
 }
 
 /** 128 + the signal's number, as shells report a process killed by a signal. */
@@ -54,11 +59,16 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('--dry-run', 'print the entry point, parameters and exact command that would run; touch nothing')
     .option('--rebuild-env', 'build the environment again even if a cached one matches')
     .option('--frozen-from <run-id>', 'build the environment from the lock recorded with that run (same packages, no resolution)')
+    .option('--detach', 'print the run ID once the command has started and return; the run goes on (see runs logs/wait/cancel)')
     .action(async (uri: string, flags: RunFlags) => {
       if (flags.dryRun) {
         const plan = await planRun(runOptions(uri, flags, paramArgs));
         for (const warning of plan.warnings) io.err(formatWarning(warning));
         io.out(formatPlan(plan));
+        return;
+      }
+      if (flags.detach) {
+        await detach(io);
         return;
       }
       // The child runs in a process group of its own, so a Ctrl-C (SIGINT to the terminal's
@@ -131,16 +141,59 @@ async function runAndReport(
   signal: AbortSignal,
   io: { out: (s: string) => void; err: (s: string) => void; setExitCode: (n: number) => void },
 ): Promise<void> {
+  // A detached run's supervisor (see `detach`): tell the waiting parent the run ID, then go on alone.
+  const detached = process.env['MLPROJECT_DETACHED'] === '1';
+  delete process.env['MLPROJECT_DETACHED'];
   const submitted = await run({
     ...runOptions(uri, flags, paramArgs), log: io.err, signal, onWarning: (w) => io.err(formatWarning(w)),
     onRetry: (info) => io.err(formatRetry(info)),
     // One line per environment build step on a terminal; quiet in logs and pipes.
     ...(process.stderr.isTTY ? { progress: (line: string) => io.err(`  ${line}`) } : {}),
   });
+  if (detached && process.send) {
+    process.send({ runId: submitted.runId });
+    process.disconnect?.();
+  }
   const outcome = await submitted.wait();
   const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);
   io.out([`Run ID: ${outcome.runId}`, `Status: ${outcome.status}`, ...(metrics.length ? ['Metrics:', ...metrics] : [])].join('\n'));
   if (outcome.status === 'FAILED') io.err(`=== Run (ID '${outcome.runId}') failed ===`);
   if (outcome.status === 'KILLED') io.err(`=== Run (ID '${outcome.runId}') killed by ${outcome.signal} ===`);
   io.setExitCode(exitCodeOf(outcome));
+}
+
+/**
+ * `run --detach`: starts this same command again (without `--detach`) as a supervisor in a session
+ * of its own, waits until it has created the run and started the command (or failed before), prints
+ * the run ID and returns. The supervisor serves the tracking endpoint, keeps the logs and records
+ * the final status as a foreground run does; its own messages go to a log file in the cache. MLflow's
+ * `synchronous=False` starts a second `mlflow run` the same way (`mlflow/projects/__init__.py`).
+ */
+async function detach(io: { out: (s: string) => void; err: (s: string) => void; setExitCode: (n: number) => void }): Promise<void> {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--detach');
+  const script = process.argv[1] ?? '';
+  const logDir = path.join(defaultCacheDir(process.env), 'detached');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [script, ...args], {
+    detached: true, stdio: ['ignore', 'ignore', fd, 'ipc'], env: { ...process.env, MLPROJECT_DETACHED: '1' },
+  });
+  closeSync(fd);
+  const result = await new Promise<{ runId?: string; code?: number }>((resolve) => {
+    child.once('message', (message) => resolve(message as { runId?: string }));
+    child.once('exit', (code, signal) => resolve({ code: code ?? (signal ? signalExitCode(signal) : 1) }));
+    child.once('error', () => resolve({ code: 1 }));
+  });
+  if (result.runId !== undefined) {
+    io.out(`Run ID: ${result.runId}`);
+    io.err(`mlproject: running detached (supervisor pid ${child.pid ?? '?'}, its log ${logFile})`);
+    io.err(`  follow: mlproject runs logs ${result.runId} --follow; wait: mlproject runs wait ${result.runId}; stop: mlproject runs cancel ${result.runId}`);
+    if (child.connected) child.disconnect();
+    child.unref();
+    return;
+  }
+  // It ended before the command started (a bad parameter, a failed build): show what it said.
+  process.stderr.write(readFileSync(logFile));
+  io.setExitCode(result.code ?? 1);
 }

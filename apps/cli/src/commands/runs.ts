@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { TrackingError, type Run } from '@mlproject/tracking';
 import {
-  RunnerError, describeRun, followRunLogs, openStore, reapLostRuns, reapNotice, resolveTrackingUri, type LogStream, type OpenedStore,
+  RunnerError, cancelRun, describeRun, followRunLogs, openStore, reapLostRuns, reapNotice, resolveTrackingUri, waitForRun,
+  type LogStream, type OpenedStore,
 } from '@mlproject/runner';
 import { formatRunDetails, formatRunList } from '../format.js';
 
@@ -12,6 +13,7 @@ interface StoreFlags {
 
 interface Io {
   out: (s: string) => void;
+  setExitCode?: (n: number) => void;
   err?: (s: string) => void;
   /** Raw bytes to our stdout / stderr (logs are printed as they were written). */
   write?: (stream: LogStream, chunk: Buffer) => void;
@@ -41,13 +43,19 @@ function notFound(runId: string, uri: string) {
   };
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0.');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 50000) throw new InvalidArgumentError('expected a whole number from 1 to 50000.');
   return n;
 }
 
-/** `mlproject runs list`, `mlproject runs show ID` and `mlproject runs logs ID`. */
+/** `mlproject runs list`, `runs show ID`, `runs logs ID`, `runs wait ID` and `runs cancel ID`. */
 export function registerRuns(program: Command, io: Io): void {
   const err = io.err ?? ((s: string) => process.stderr.write(`${s}\n`));
   const write = io.write ?? ((stream: LogStream, chunk: Buffer) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk));
@@ -113,6 +121,40 @@ export function registerRuns(program: Command, io: Io): void {
         }).catch(notFound(runId, uri));
       } finally {
         process.off('SIGINT', onInt);
+        await store.close();
+      }
+    });
+  runs
+    .command('wait')
+    .description('Wait until a run has ended (e.g. one started with `run --detach`); exit 0 when it FINISHED, 1 otherwise')
+    .argument('<run-id>')
+    .option('--timeout <seconds>', 'give up after this many seconds (exit 1)', seconds)
+    .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
+    .action(async (runId: string, flags: StoreFlags & { timeout?: number }) => {
+      const { store, artifacts, uri } = await open(flags);
+      try {
+        const run = await waitForRun(store, runId, { artifacts, ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }) })
+          .catch(notFound(runId, uri));
+        io.out(`Run ${runId}: ${run.info.status}`);
+        if (run.info.status !== 'FINISHED') io.setExitCode?.(1);
+      } finally {
+        await store.close();
+      }
+    });
+  runs
+    .command('cancel')
+    .description('Stop a RUNNING run started by `mlproject run` on this machine: its processes get SIGTERM, then SIGKILL; it ends KILLED')
+    .argument('<run-id>')
+    .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
+    .action(async (runId: string, flags: StoreFlags) => {
+      const { store, artifacts, uri } = await open(flags);
+      try {
+        const outcome = await cancelRun(store, runId, { artifacts }).catch(notFound(runId, uri));
+        const status = outcome.run.info.status;
+        io.out(outcome.kind === 'already-ended' ? `Run ${runId} had already ended: ${status}`
+          : outcome.kind === 'reaped' ? `Run ${runId}: its runner was gone; marked ${status}`
+            : `Run ${runId}: ${status}`);
+      } finally {
         await store.close();
       }
     });
