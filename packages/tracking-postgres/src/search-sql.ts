@@ -49,8 +49,13 @@ export function keyedCondition(args: Args, t: KeyedTable, cmp: SearchComparison)
   return `EXISTS (${base} AND ${compareExpr(args, 'kv.value', cmp)})`;
 }
 
-/** A metric condition on an expression for the latest value: NaN matches no comparison (PostgreSQL would order it above all numbers). */
+/**
+ * A metric condition on an expression for the latest value: a NaN value satisfies `!=` and nothing
+ * else, as MLflow 3.17's SQL store (PostgreSQL itself takes NaN as equal to NaN and above all numbers,
+ * so `<>` already holds for it and every other comparison needs the guard). No metric (NULL) never matches.
+ */
 export function metricCondition(args: Args, latestValue: string, cmp: SearchComparison): string {
+  if (cmp.comparator === '!=') return compareExpr(args, latestValue, cmp, 'float8');
   return `${latestValue} <> 'NaN'::float8 AND ${compareExpr(args, latestValue, cmp, 'float8')}`;
 }
 

@@ -46,6 +46,16 @@ export function compareExpr(expr: string, cmp: SearchComparison): Sql {
   }
 }
 
+/**
+ * A metric comparison over a stored (value, is_nan) pair, NaN being stored as (0, 1): a NaN metric
+ * satisfies `!=` and nothing else, as MLflow 3.17's SQL store (`_get_sqlalchemy_filter_clauses`).
+ * `isNan` is the is_nan expression; it comes first in the SQL, so its arguments come first.
+ */
+export function nanAware(isNan: string, compared: Sql, cmp: SearchComparison): Sql {
+  const sql = cmp.comparator === '!=' ? `(${isNan} = 1 OR ${compared.sql})` : `${isNan} = 0 AND ${compared.sql}`;
+  return { sql, args: compared.args };
+}
+
 /** A param/tag condition: EXISTS a row with the key whose value compares; IS [NOT] NULL tests the key's presence. */
 export function keyedCondition(t: KeyedTable, cmp: SearchComparison): Sql {
   const base = `SELECT 1 FROM ${t.table} kv WHERE kv.${t.fk} = ${t.owner} AND kv.key = ?`;

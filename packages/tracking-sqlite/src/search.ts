@@ -6,7 +6,7 @@ import {
 import type { Ctx } from './context.js';
 import { toExperiment, toLoggedModel, toRun, type ExperimentRow, type LoggedModelRow, type RunRow } from './rows.js';
 import {
-  and, columnOrder, compareExpr, keyedCondition, keyedOrder, metricOrder, orderList, type KeyedTable, type Sql,
+  and, columnOrder, compareExpr, keyedCondition, keyedOrder, metricOrder, nanAware, orderList, type KeyedTable, type Sql,
 } from './search-sql.js';
 
 function stageCondition(alias: string, viewType: ViewType | undefined): Sql {
@@ -36,8 +36,8 @@ const runLatest = (col: string): string => `(SELECT lm.${col} FROM latest_metric
 function runCondition(cmp: SearchComparison): Sql {
   switch (cmp.entity) {
     case 'metric': {
-      const inner = compareExpr('lm.value', cmp);
-      return { sql: `EXISTS (SELECT 1 FROM latest_metrics lm WHERE lm.run_id = r.run_id AND lm.key = ? AND lm.is_nan = 0 AND ${inner.sql})`, args: [cmp.key, ...inner.args] };
+      const inner = nanAware('lm.is_nan', compareExpr('lm.value', cmp), cmp);
+      return { sql: `EXISTS (SELECT 1 FROM latest_metrics lm WHERE lm.run_id = r.run_id AND lm.key = ? AND ${inner.sql})`, args: [cmp.key, ...inner.args] };
     }
     case 'param': return keyedCondition(RUN_PARAMS, cmp);
     case 'tag': return keyedCondition(RUN_TAGS, cmp);
@@ -105,8 +105,8 @@ const modelLatest = (col: string): string =>
 function modelCondition(cmp: SearchComparison): Sql {
   switch (cmp.entity) {
     case 'metric': {
-      const inner = compareExpr(modelLatest('value'), cmp);
-      return { sql: `${modelLatest('is_nan')} = 0 AND ${inner.sql}`, args: [cmp.key, cmp.key, ...inner.args] };
+      const inner = nanAware(modelLatest('is_nan'), compareExpr(modelLatest('value'), cmp), cmp);
+      return { sql: inner.sql, args: [cmp.key, cmp.key, ...inner.args] };
     }
     case 'param': return keyedCondition(MODEL_PARAMS, cmp);
     case 'tag': return keyedCondition(MODEL_TAGS, cmp);

@@ -37,6 +37,13 @@ describe('parseSearchFilter', () => {
     expect(() => parseSearchFilter('metrics.a IS NULL', 'runs')).toThrow(/only for params and tags/);
   });
 
+  it('accepts a trailing AND and keeps doubled or backslashed quotes in values, as mlflow server 3.17.2', () => {
+    expect(parseSearchFilter("params.a = 'x' AND", 'runs')).toEqual([{ entity: 'param', key: 'a', comparator: '=', value: 'x' }]);
+    expect(parseSearchFilter("params.a = 'x' and  ", 'runs')).toHaveLength(1);
+    expect(parseSearchFilter("params.q = 'it''s' and params.r = 'a\\'b'", 'runs').map((c) => c.value)).toEqual(["it''s", "a\\'b"]);
+    expect(parseSearchFilter('tags."say ""hi""" = \'\'', 'runs')[0]).toMatchObject({ key: 'say ""hi""', value: '' });
+  });
+
   it('treats an empty or blank filter as no condition', () => {
     expect(parseSearchFilter(undefined, 'runs')).toEqual([]);
     expect(parseSearchFilter('   ', 'experiments')).toEqual([]);
@@ -44,7 +51,6 @@ describe('parseSearchFilter', () => {
 
   it.each([
     ["params.a = 'x' OR params.a = 'y'", /only comparisons joined by AND/],
-    ["params.a = 'x' AND", /only comparisons joined by AND/],
     ["params.a = 'x' AND AND params.b = 'y'", /expected a comparator/],
     ['metrics.a = "1"', /numeric value/],
     ['params.a > 1', /invalid comparator/],
@@ -98,7 +104,7 @@ describe('matchesComparison and LIKE', () => {
     expect(likeToRegExp('a.c(', false).test('abc(')).toBe(false);
   });
 
-  it('never matches a missing value, except IS NULL', () => {
+  it('never matches a missing value, except IS NULL; NaN only under !=', () => {
     const ne = { entity: 'param' as const, key: 'a', comparator: '!=' as const, value: 'x' };
     expect(matchesComparison(ne, undefined)).toBe(false);
     expect(matchesComparison(ne, 'y')).toBe(true);
@@ -106,5 +112,8 @@ describe('matchesComparison and LIKE', () => {
     const gt = { entity: 'metric' as const, key: 'm', comparator: '>' as const, value: 1 };
     expect(matchesComparison(gt, 2)).toBe(true);
     expect(matchesComparison(gt, Number.NaN)).toBe(false);
+    // NaN compares false with everything, so != holds (as mlflow server 3.17.2).
+    expect(matchesComparison({ ...gt, comparator: '!=' }, Number.NaN)).toBe(true);
+    expect(matchesComparison({ ...gt, comparator: '=', value: 0 }, Number.NaN)).toBe(false);
   });
 });

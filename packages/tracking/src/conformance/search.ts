@@ -60,6 +60,34 @@ export function describeSearch(makeStore: MakeStore): void {
       expect(await names(h.store, exp, '', ['end_time DESC'])).toEqual(['run-d', 'Run-C', 'run-b', 'run-a']);
     });
 
+    it('agrees with mlflow server 3.17.2 on doubled quotes, a trailing AND, and NaN under !=', async () => {
+      const { exp } = await fixture(h.store);
+      const s = h.store;
+      const byName = new Map((await s.searchRuns({ experimentIds: [exp] })).items.map((r) => [r.info.runName, r.info.runId]));
+      await s.logParam(byName.get('run-a') ?? '', { key: 'q', value: "it''s" });
+      await s.logParam(byName.get('run-d') ?? '', { key: 'q', value: "it's" });
+      // MLflow strips the quotes only: 'it''s' is the text it''s, not it's.
+      expect(await names(s, exp, "params.q = 'it''s'")).toEqual(['run-a']);
+      expect(await names(s, exp, 'params.q = "it\'s"')).toEqual(['run-d']);
+      expect(await names(s, exp, "params.q LIKE 'it''%'")).toEqual(['run-a']);
+      expect(await names(s, exp, "params.alpha = '0.1' and")).toEqual(['run-a']);
+      expect(await names(s, exp, "params.alpha = '0.1' AND ")).toEqual(['run-a']);
+      // NaN (run C) compares false with everything, so != holds; a run without the metric never matches.
+      expect(await names(s, exp, 'metrics.rmse != 0.5')).toEqual(['Run-C', 'run-b']);
+      expect(await names(s, exp, 'metrics.rmse = 0')).toEqual([]);
+      expect(await names(s, exp, 'metrics.rmse <= 0.5')).toEqual(['run-b', 'run-a']);
+      const model = async (name: string, value: number): Promise<string> => {
+        const id = (await s.createLoggedModel({ experimentId: exp, name })).modelId;
+        await s.logBatch(byName.get('run-a') ?? '', { metrics: [{ key: 'acc', value, timestamp: 1, step: 0, modelId: id }] });
+        return id;
+      };
+      const nan = await model('nan', Number.NaN);
+      await model('half', 0.5);
+      const models = async (filter: string): Promise<string[]> => (await s.searchLoggedModels({ experimentIds: [exp], filter })).items.map((m) => m.modelId);
+      expect(await models('metrics.acc != 0.5')).toEqual([nan]);
+      expect(await models('metrics.acc < 1')).toHaveLength(1);
+    });
+
     it('refuses bad filters and order_by with INVALID_PARAMETER_VALUE', async () => {
       const { exp } = await fixture(h.store);
       const bad = [

@@ -23,7 +23,8 @@ export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp 
 /**
  * Evaluates one comparison against the actual value of its identifier, for stores that filter in
  * memory. `actual` is undefined or null when the run (experiment, model) lacks the key: that never
- * matches, not even `!=`, except `IS NULL`. NaN metric values match no comparison.
+ * matches, not even `!=`, except `IS NULL`. A NaN metric value matches `!=` and nothing else
+ * (`mlflow/store/tracking/sqlalchemy_store.py::_get_sqlalchemy_filter_clauses`, MLflow 3.17).
  */
 export function matchesComparison(comparison: SearchComparison, actual: string | number | null | undefined): boolean {
   const { comparator, value } = comparison;
@@ -37,7 +38,8 @@ export function matchesComparison(comparison: SearchComparison, actual: string |
   if (comparator === 'LIKE' || comparator === 'ILIKE') {
     return likeToRegExp(String(value), comparator === 'ILIKE').test(String(actual));
   }
-  if (typeof actual === 'number' && Number.isNaN(actual)) return false;
+  // NaN compares false with everything, so only `!=` holds (IEEE 754; MLflow 3.17's SQL store too).
+  if (typeof actual === 'number' && Number.isNaN(actual)) return comparator === '!=';
   const a = actual;
   const b = typeof actual === 'number' ? Number(value) : String(value);
   switch (comparator) {

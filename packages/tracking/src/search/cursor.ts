@@ -57,12 +57,22 @@ export class Cursor {
     return Number(text);
   }
 
-  /** A string in `quote` characters, without unescaping (MLflow strips the quotes only). */
+  /**
+   * A string in `quote` characters, without unescaping: MLflow strips the quotes only, so `'it''s'`
+   * is `it''s`. Where it ends follows sqlparse's tokens (`mlflow/utils/search_utils.py` parses with
+   * sqlparse): a doubled quote, or a backslash before a `'` or `"`, does not end the string.
+   */
   quoted(quotes: string): string | undefined {
     const quote = this.peek();
     if (!quotes.includes(quote) || quote === '') return undefined;
-    const end = this.text.indexOf(quote, this.pos + 1);
-    if (end < 0) throw this.error(`unterminated ${quote} quote`);
+    let end = this.pos + 1;
+    for (;;) {
+      end = this.text.indexOf(quote, end);
+      if (end < 0) throw this.error(`unterminated ${quote} quote`);
+      if (this.text.charAt(end + 1) === quote) end += 2;
+      else if (quote !== '`' && this.text.charAt(end - 1) === '\\' && end - 1 > this.pos) end += 1;
+      else break;
+    }
     const value = this.text.slice(this.pos + 1, end);
     this.pos = end + 1;
     return value;

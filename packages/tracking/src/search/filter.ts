@@ -131,7 +131,8 @@ function check(c: Cursor, kind: SearchKind, cmp: SearchComparison): SearchCompar
 }
 
 /**
- * Parses an MLflow search filter: comparisons joined by AND (no OR, no parentheses), as
+ * Parses an MLflow search filter: comparisons joined by AND (no OR, no parentheses; a trailing
+ * AND is accepted, as MLflow's parser ignores AND tokens), as
  * `mlflow/utils/search_utils.py::SearchUtils.parse_search_filter` (runs),
  * `SearchExperimentsUtils` and `SearchLoggedModelsUtils`. Empty or blank means no condition.
  * @throws TrackingError INVALID_PARAMETER_VALUE naming the filter and the position of the problem.
@@ -150,7 +151,9 @@ export function parseSearchFilter(filter: string | undefined, kind: SearchKind):
     out.push(check(c, kind, { entity, key, comparator, value }));
     const spaced = c.skipSpace();
     if (c.eof()) break;
-    if (!spaced || !c.keyword('AND') || !c.skipSpace()) throw c.error('invalid clause(s) in filter string; only comparisons joined by AND are supported');
+    if (!spaced || !c.keyword('AND')) throw c.error('invalid clause(s) in filter string; only comparisons joined by AND are supported');
+    // MLflow skips AND tokens rather than requiring one between comparisons: a trailing AND is accepted.
+    if (!c.skipSpace() && !c.eof()) throw c.error('expected a space after AND');
   }
   return out;
 }
