@@ -96,7 +96,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.setErrorHandler((error, _request, reply) => {
-    const { status, body } = errorAnswer(error);
+    const { status, body } = errorAnswer(error, { maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES });
     return send(reply.code(status), body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -38,14 +38,18 @@ export interface ErrorAnswer {
  * Turns anything thrown by a handler into MLflow's error JSON. TrackingError keeps its code;
  * fastify's own 4xx errors (body too large, bad content) stay 4xx as BAD_REQUEST so the client
  * does not retry them; anything else is a bug of ours: 500 INTERNAL_ERROR.
+ * @param limits.maxRequestBytes the server's JSON body limit in bytes, named in the 413 answer.
  */
-export function errorAnswer(error: unknown): ErrorAnswer {
+export function errorAnswer(error: unknown, limits: { maxRequestBytes?: number } = {}): ErrorAnswer {
   if (error instanceof TrackingError || (error instanceof Error && error.name === 'TrackingError' && 'errorCode' in error)) {
     const code = String((error as TrackingError).errorCode);
     return { status: httpStatusOf(code), body: { error_code: code, message: error.message } };
   }
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: unknown } | null)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && limits.maxRequestBytes !== undefined) {
+    message = `Request body is larger than this server's limit of ${limits.maxRequestBytes} bytes (--max-request-size)`;
+  }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     const status = statusCode === 408 || statusCode === 429 ? 400 : statusCode;
     return { status, body: { error_code: status === 400 ? 'INVALID_PARAMETER_VALUE' : 'BAD_REQUEST', message } };
