@@ -35,18 +35,21 @@ export function formatRunList(runs: Run[]): string {
   );
 }
 
-/** The `runs show` report: info, params, metrics, tags and files. */
+/** The `runs show` report: info, params, metrics, tags (by key) and files; a deleted run says so first. */
 export function formatRunDetails(details: RunDetails): string {
   const { run } = details;
-  const sections: string[] = [];
+  const deleted = run.info.lifecycleStage === 'deleted';
+  const sections: string[] = deleted ? [`Run ${run.info.runId} is deleted.`] : [];
   sections.push(table([], [
     ['run ID', run.info.runId], ['name', run.info.runName], ['experiment ID', run.info.experimentId],
-    ['status', run.info.status], ['start time', time(run.info.startTime)], ['end time', time(run.info.endTime)],
+    ['status', deleted ? `${run.info.status} (deleted)` : run.info.status], ['start time', time(run.info.startTime)], ['end time', time(run.info.endTime)],
     ['duration', duration(run)], ['artifact URI', run.info.artifactUri], ['artifact dir', details.artifactDir ?? '(on the tracking server)'],
   ]));
   sections.push(table(['PARAM', 'VALUE'], run.data.params.map((p) => [p.key, p.value])));
   sections.push(table(['METRIC', 'VALUE', 'STEP'], run.data.metrics.map((m) => [m.key, String(m.value), String(m.step)])));
-  sections.push(table(['TAG', 'VALUE'], run.data.tags.map((t) => [t.key, t.value])));
+  // Sorted by key whatever order the store returns them in (a remote server's is its own).
+  const tags = [...run.data.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  sections.push(table(['TAG', 'VALUE'], tags.map((t) => [t.key, t.value])));
   const files: string[][] = details.artifacts.map((f) => [f.path, String(f.size)]);
   sections.push(files.length === 0 ? 'No run artifacts.' : table(['ARTIFACT', 'BYTES'], files));
   for (const { model, dir, files: modelFiles } of details.models) {

@@ -51,7 +51,7 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('-e, --entry-point <name>', 'entry point to run', 'main')
     .option('-P, --param-list <name=value>', 'a parameter for the entry point (repeatable)', collect)
     .option('--param <name=value>', 'same as -P', collect)
-    .option('--env-manager <name>', 'local, virtualenv or uv (default: from the project\'s env file)')
+    .option('--env-manager <name>', 'local, virtualenv, uv or conda (default: from the project\'s env file)')
     .option('--experiment-name <name>', 'experiment to log to (created if missing)')
     .option('--experiment-id <id>', 'ID of the experiment to log to')
     .option('--run-name <name>', 'name of the run')
