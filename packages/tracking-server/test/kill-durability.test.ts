@@ -173,8 +173,6 @@ describe('a tracking server SIGKILLed mid-ingest', () => {
       const sent = ledger.slice(before);
       expect(sent.filter((w) => w.outcome === 'refused').map((w) => `${w.label}: ${w.answer}`)).toEqual([]);
       expect(server.stderr()).toBe('');
-      // Killed mid-ingest: requests were in flight when the process died.
-      expect(sent.filter((w) => w.outcome === 'unanswered').length).toBeGreaterThan(0);
       server = await startServerProcess(db, artifacts);
       const { checked, landed } = await verify(server.url, runIds);
       const unanswered = sent.filter((w) => w.outcome === 'unanswered').length;
@@ -182,6 +180,9 @@ describe('a tracking server SIGKILLed mid-ingest', () => {
       summary.push(`kill ${round + 1} after ${killAt} acks: ${sent.length} requests, ${unanswered} unanswered; after restart all ${acked} acknowledged requests so far (${checked} items) present, ${landed} unanswered ones applied whole`);
     }
     console.log(`[kill] ${summary.join('\n[kill] ')}`);
+    // Killed mid-ingest: requests were in flight when the process died. In one round the other
+    // clients' answers may all have arrived before the kill (a loaded machine), so count over all.
+    expect(ledger.filter((w) => w.outcome === 'unanswered').length).toBeGreaterThan(0);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
