@@ -32,8 +32,10 @@ export function tokenFor(url: string, env: NodeJS.ProcessEnv): string | undefine
 }
 
 /**
- * The environment for git that can never prompt: `GIT_TERMINAL_PROMPT=0`, `GIT_ASKPASS=echo`
- * (empty answers instead of a prompt), `GCM_INTERACTIVE=never`, ssh with `-o BatchMode=yes`,
+ * The environment for git that can never prompt: `GIT_TERMINAL_PROMPT=0`, `GIT_ASKPASS=false` and
+ * `SSH_ASKPASS=false` (a command that fails, so git gives up instead of sending any answer as a
+ * user name or password: `echo` would answer with the prompt text itself, which git then sent as
+ * Basic credentials), `GCM_INTERACTIVE=never`, ssh with `-o BatchMode=yes`,
  * `LC_ALL=C` so messages can be matched. With a token for `url`, an
  * `http.<scheme://host/>.extraHeader` is added through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/
  * `GIT_CONFIG_VALUE_n` (git >= 2.31; the same as `-c`, but kept out of the process's argv so that
@@ -43,8 +45,8 @@ export function gitContext(url: string, baseEnv: NodeJS.ProcessEnv): GitContext 
   const env: NodeJS.ProcessEnv = {
     ...baseEnv,
     GIT_TERMINAL_PROMPT: '0',
-    GIT_ASKPASS: 'echo',
-    SSH_ASKPASS: 'echo',
+    GIT_ASKPASS: 'false',
+    SSH_ASKPASS: 'false',
     GCM_INTERACTIVE: 'never',
     GIT_SSH_COMMAND: `${baseEnv['GIT_SSH_COMMAND'] ?? 'ssh'} -o BatchMode=yes`,
     LC_ALL: 'C',

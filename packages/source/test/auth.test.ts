@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,26 +60,58 @@ describe('tokens', () => {
 
 describe('a repository that needs credentials', () => {
   let server: Server;
+  let tlsServer: HttpsServer;
   let port = 0;
-  const requests: string[] = [];
+  let tlsPort = 0;
+  /** The Authorization headers of every request, all of them (node keeps only the first in req.headers), '|'-joined; undefined = none. */
+  const auth: (string | undefined)[] = [];
+  const answer401 = (req: IncomingMessage, res: ServerResponse): void => {
+    const values = req.rawHeaders.filter((_, i) => i % 2 === 1 && req.rawHeaders[i - 1]?.toLowerCase() === 'authorization');
+    auth.push(values.length === 0 ? undefined : values.join('|'));
+    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="private"' }).end();
+  };
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      requests.push(req.url ?? '');
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="private"' }).end();
-    });
+    server = createServer(answer401);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
+    const certDir = tempDir();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=127.0.0.1'], { cwd: certDir, stdio: 'ignore' });
+    tlsServer = createHttpsServer({ key: readFileSync(path.join(certDir, 'key.pem')), cert: readFileSync(path.join(certDir, 'cert.pem')) }, answer401);
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    tlsPort = (tlsServer.address() as AddressInfo).port;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+  });
 
   it('fails at once with one line, without prompting and without the password', async () => {
     const uri = `http://me:${TOKEN}@127.0.0.1:${port}/org/private.git`;
+    auth.length = 0;
     const error = (await fetchProject(uri, { cacheDir: tempDir(), env: gitEnv }).catch((e: unknown) => e)) as SourceError;
-    expect(requests.length).toBeGreaterThan(0);
+    expect(auth.length).toBeGreaterThan(0);
     expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
     expect(error.message).toMatch(new RegExp(`^cannot read git repository http://127\\.0\\.0\\.1:${port}/org/private\\.git: `));
     expect(error.message).not.toContain('\n');
     expect(error.message).not.toContain(TOKEN);
     expect(error.hint).toContain('MLPROJECT_GIT_TOKEN');
+  });
+
+  it('sends no Authorization header at all when no token is configured (no made-up credentials from askpass)', async () => {
+    auth.length = 0;
+    const error = (await fetchProject(`http://127.0.0.1:${port}/org/private.git`, { cacheDir: tempDir(), env: gitEnv }).catch((e: unknown) => e)) as SourceError;
+    expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
+    expect(auth.length).toBeGreaterThan(0);
+    expect(auth).toEqual(auth.map(() => undefined));
+  });
+
+  it('with MLPROJECT_GIT_TOKEN sends only the token', async () => {
+    auth.length = 0;
+    const env = { ...gitEnv, MLPROJECT_GIT_TOKEN: TOKEN, GIT_SSL_NO_VERIFY: '1' };
+    const error = (await fetchProject(`https://127.0.0.1:${tlsPort}/org/private.git`, { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+    expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
+    expect(auth.length).toBeGreaterThan(0);
+    const expected = `Basic ${Buffer.from(`oauth2:${TOKEN}`).toString('base64')}`;
+    expect(auth).toEqual(auth.map(() => expected));
   });
 });
