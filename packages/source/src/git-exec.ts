@@ -73,10 +73,11 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 
-/** The first `fatal:`/`error:` line of git's stderr (else its last line), redacted. */
+/** The first `fatal:` line of git's stderr (else its first `error:` line, else its last line), redacted. */
 export function gitReason(outcome: GitOutcome, ctx: GitContext): string {
   const lines = outcome.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('hint:'));
-  const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
+  // `fatal:` first: an `error:` line before it is usually a step on the way (e.g. the askpass failing).
+  const fatal = [...lines.filter((l) => l.startsWith('fatal:')), ...lines.filter((l) => l.startsWith('error:'))];
   return redact((fatal[0] ?? lines.at(-1) ?? `exit code ${outcome.exitCode}`).replace(/^(fatal|error):\s*/, ''), ctx.secrets);
 }
 

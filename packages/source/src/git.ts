@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDirectory, makeTempBeside, publish } from './cache.js';
 import { SourceError } from './errors.js';
-import { git, gitContext, gitOk, gitReason, type GitContext } from './git-exec.js';
+import { git, gitContext, gitOk, gitReason, tokenFor, type GitContext, type GitOutcome } from './git-exec.js';
 import { stripCredentials } from './uri.js';
 
 export interface GitFetchRequest {
@@ -102,9 +104,7 @@ async function resolveRemote(ctx: GitContext, url: string, shown: string, versio
   const args = version === undefined ? ['ls-remote', '--symref', url, 'HEAD'] : ['ls-remote', url, version];
   const outcome = await git(ctx, args, process.cwd());
   if (outcome.exitCode !== 0) {
-    throw new SourceError('ERR_MLPROJECT_SOURCE_GIT_REPO', `cannot read git repository ${shown}: ${gitReason(outcome, ctx)}`, {
-      hint: 'check the URL; a private repository needs MLPROJECT_GIT_TOKEN (or GITHUB_TOKEN / GITLAB_TOKEN) for https, or an ssh key in your agent for ssh',
-    });
+    throw new SourceError('ERR_MLPROJECT_SOURCE_GIT_REPO', `cannot read git repository ${shown}: ${gitReason(outcome, ctx)}`, { hint: repoHint(outcome, url, ctx) });
   }
   const refs = new Map<string, string>();
   let headRef: string | undefined;
@@ -142,9 +142,7 @@ async function fetchCommit(ctx: GitContext, dir: string, url: string, shown: str
   }
   const full = await git(ctx, ['fetch', '-q', '--no-tags', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'], dir);
   if (full.exitCode !== 0) {
-    throw new SourceError('ERR_MLPROJECT_SOURCE_GIT_REPO', `cannot fetch git repository ${shown}: ${gitReason(full, ctx)}`, {
-      hint: 'check the URL and your network; a private repository needs MLPROJECT_GIT_TOKEN (or GITHUB_TOKEN / GITLAB_TOKEN) for https, or an ssh key for ssh',
-    });
+    throw new SourceError('ERR_MLPROJECT_SOURCE_GIT_REPO', `cannot fetch git repository ${shown}: ${gitReason(full, ctx)}`, { hint: repoHint(full, url, ctx) });
   }
   const want = resolved.commit ?? version ?? 'refs/remotes/origin/HEAD';
   const local = await git(ctx, ['rev-parse', '--verify', '--quiet', `${want}^{commit}`], dir);
@@ -156,4 +154,42 @@ function versionNotFound(version: string, shown: string): SourceError {
   return new SourceError('ERR_MLPROJECT_SOURCE_VERSION_NOT_FOUND', `version '${version}' not found in git repository ${shown}`, {
     hint: `list its branches and tags with: git ls-remote ${shown}`,
   });
+}
+
+const PRIVATE_HINT = 'check the URL; a private repository needs MLPROJECT_GIT_TOKEN (or GITHUB_TOKEN / GITLAB_TOKEN) for https, or an ssh key in your agent for ssh';
+
+/**
+ * The hint for a repository git could not read, fitted to git's stderr: a host that does not
+ * resolve, a `file://` path that does not exist (or is no repository), credentials the server
+ * refused (a token, or a user:password in the URL), else the generic "private repository" hint.
+ */
+function repoHint(outcome: GitOutcome, url: string, ctx: GitContext): string {
+  const err = outcome.stderr;
+  if (/could not resolve host(name)?/i.test(err)) {
+    const host = hostOf(url);
+    return `${host === undefined ? 'the host' : `host '${host}'`} was not found: check the host name in the URL and your network (DNS, proxy)`;
+  }
+  if (/^file:/i.test(url)) {
+    let dir: string;
+    try {
+      dir = fileURLToPath(url);
+    } catch {
+      return 'check the file:// URL: it must be an absolute path (file:///path/to/repo)';
+    }
+    if (!existsSync(dir)) return `the path ${dir} does not exist: check the file:// URL`;
+    if (/does not appear to be a git repository/i.test(err)) return `${dir} is not a git repository: point the file:// URL at a repository (the directory holding .git)`;
+  }
+  if (/authentication failed|returned error: 40[13]\b|could not read (username|password)/i.test(err)) {
+    if (tokenFor(url, ctx.env) !== undefined) return 'the server refused the token in MLPROJECT_GIT_TOKEN (or GITHUB_TOKEN/GITLAB_TOKEN): check it has read access to this repository';
+    if (/^https?:\/\/[^/@]*@/i.test(url)) return 'the server refused the credentials in the URL: check them, or use MLPROJECT_GIT_TOKEN instead';
+  }
+  return PRIVATE_HINT;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname || undefined;
+  } catch {
+    return /^[^/@:]+@([^/:]+):/.exec(url)?.[1];
+  }
 }

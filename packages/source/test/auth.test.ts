@@ -103,6 +103,8 @@ describe('a repository that needs credentials', () => {
     expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
     expect(auth.length).toBeGreaterThan(0);
     expect(auth).toEqual(auth.map(() => undefined));
+    expect(error.message).toMatch(/could not read Username/);
+    expect(error.hint).toBe('check the URL; a private repository needs MLPROJECT_GIT_TOKEN (or GITHUB_TOKEN / GITLAB_TOKEN) for https, or an ssh key in your agent for ssh');
   });
 
   it('with MLPROJECT_GIT_TOKEN sends only the token', async () => {
@@ -113,5 +115,6 @@ describe('a repository that needs credentials', () => {
     expect(auth.length).toBeGreaterThan(0);
     const expected = `Basic ${Buffer.from(`oauth2:${TOKEN}`).toString('base64')}`;
     expect(auth).toEqual(auth.map(() => expected));
+    expect(error.hint).toBe('the server refused the token in MLPROJECT_GIT_TOKEN (or GITHUB_TOKEN/GITLAB_TOKEN): check it has read access to this repository');
   });
 });

@@ -127,7 +127,24 @@ describe('git errors, one line each', () => {
     const error = (await fetchProject(fileUrl(missing), { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
     expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
     expect(error.message).toContain(`cannot read git repository ${fileUrl(missing)}`);
+    expect(error.hint).toBe(`the path ${missing} does not exist: check the file:// URL`);
     oneLine(error);
+  });
+
+  it('a file:// directory that is no repository says so', async () => {
+    const plain = tempDir();
+    const error = (await fetchProject(fileUrl(plain), { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+    expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
+    expect(error.hint?.startsWith(`${plain} is not a git repository`)).toBe(true);
+  });
+
+  it('a host that does not resolve (.invalid never does) gets a host / network hint', async () => {
+    for (const url of ['https://no-such-host.invalid/org/repo.git', 'ssh://git@no-such-host.invalid/org/repo.git']) {
+      const error = (await fetchProject(url, { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+      expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
+      expect(error.hint).toBe("host 'no-such-host.invalid' was not found: check the host name in the URL and your network (DNS, proxy)");
+      oneLine(error);
+    }
   });
 
   it('a version that does not exist, named, with a git ls-remote hint', async () => {
