@@ -68,7 +68,7 @@ export async function fetchGit(req: GitFetchRequest): Promise<GitFetchResult> {
     await gitOk(ctx, ['remote', 'add', 'origin', stripCredentials(req.url)], temp, 'git remote add');
     const commit = await fetchCommit(ctx, temp, req.url, shown, req.version, resolved);
     await gitOk(ctx, ['-c', 'advice.detachedHead=false', 'checkout', '-q', ...(resolved.branch ? ['-B', resolved.branch] : ['--detach']), commit], temp, `checking out ${commit}`);
-    await gitOk(ctx, ['submodule', 'update', '--init', '--recursive'], temp, `fetching the submodules of ${shown}`);
+    await fetchSubmodules(ctx, temp, shown);
     const final = `${prefix}-${commit}`;
     await publish(temp, final);
     return { root: final, commit, ...branchOf(resolved), reused: false };
@@ -192,4 +192,22 @@ function hostOf(url: string): string | undefined {
   } catch {
     return /^[^/@:]+@([^/:]+):/.exec(url)?.[1];
   }
+}
+
+/**
+ * `git submodule update --init --recursive`. git (>= 2.38.1, CVE-2022-39253) refuses submodules
+ * over `file://` (and plain paths) unless `protocol.file.allow=always` is configured; we do not
+ * lift that for anyone (not even for a `file://` superproject: a local clone of an untrusted
+ * repository is exactly the attack), we only say how the user can.
+ * @throws SourceError ERR_MLPROJECT_SOURCE_GIT_FAILED
+ */
+async function fetchSubmodules(ctx: GitContext, dir: string, shown: string): Promise<void> {
+  const outcome = await git(ctx, ['submodule', 'update', '--init', '--recursive'], dir);
+  if (outcome.exitCode === 0) return;
+  const blocked = /transport 'file' not allowed/.test(outcome.stderr);
+  throw new SourceError('ERR_MLPROJECT_SOURCE_GIT_FAILED', `fetching the submodules of ${shown} failed: ${gitReason(outcome, ctx)}`, {
+    hint: blocked
+      ? "git refuses file:// submodules by default (protocol.file.allow); if you trust the repository, allow them with: git config --global protocol.file.allow always"
+      : 'check that the submodule URLs in .gitmodules are reachable (and credentials for them, if private)',
+  });
 }

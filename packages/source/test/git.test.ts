@@ -92,6 +92,17 @@ describe('git sources', () => {
     expect(readFileSync(path.join(result.dir, 'vendor/inner/lib.py'), 'utf8')).toBe('X = 1\n');
   });
 
+  it('a file:// submodule blocked by git (protocol.file.allow) gets a hint saying how to allow it; it is not allowed for you', async () => {
+    const inner = makeRepo({ 'lib.py': 'X = 1\n' });
+    const outer = makeRepo({ MLproject: 'name: outer\n' });
+    git(outer, 'submodule', 'add', '-q', fileUrl(inner), 'vendor/inner');
+    git(outer, 'commit', '-q', '-m', 'add submodule');
+    const error = (await fetchProject(fileUrl(outer), { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+    expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_FAILED');
+    expect(error.message).toMatch(/^fetching the submodules of file:\/\/.* failed: .*transport 'file' not allowed/);
+    expect(error.hint).toBe('git refuses file:// submodules by default (protocol.file.allow); if you trust the repository, allow them with: git config --global protocol.file.allow always');
+  });
+
   it('reuses the cached clone of a commit without touching the origin', async () => {
     const repo = makeRepo();
     const cacheDir = tempDir();
