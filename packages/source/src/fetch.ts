@@ -106,11 +106,18 @@ function realDir(p: string): Promise<string> {
 
 /**
  * `root/subdir`, which must be a directory.
- * @throws SourceError ERR_MLPROJECT_SOURCE_SUBDIR_NOT_FOUND naming the subdirectory and what the top level holds.
+ * @throws SourceError ERR_MLPROJECT_SOURCE_SUBDIR_NOT_FOUND naming the subdirectory and what the top level holds,
+ *   or saying that it is a file.
  */
 async function withSubdir(root: string, subdir: string, shown: string): Promise<string> {
   const dir = subdir === '' ? root : path.join(root, subdir);
   if (await isDirectory(dir)) return dir;
+  if ((await stat(dir).catch(() => null)) !== null) {
+    const parent = path.posix.dirname(subdir);
+    throw new SourceError('ERR_MLPROJECT_SOURCE_SUBDIR_NOT_FOUND', `'${subdir}' in ${shown} is a file, not a directory`, {
+      hint: `the part after # names the directory holding the MLproject file${parent === '.' ? '; drop it to use the top level' : `, e.g. #${parent}`}`,
+    });
+  }
   const names = (await readdir(root).catch(() => [] as string[])).filter((n) => n !== '.git').sort();
   const listed = names.length === 0 ? 'nothing' : names.slice(0, 20).join(', ') + (names.length > 20 ? `, ... (${names.length} entries)` : '');
   throw new SourceError('ERR_MLPROJECT_SOURCE_SUBDIR_NOT_FOUND', `subdirectory '${subdir}' not found in ${shown}; its top level holds: ${listed}`, {

@@ -168,6 +168,17 @@ describe('git errors, one line each', () => {
     }
   });
 
+  it('a #subdir that is a file says so', async () => {
+    const repo = makeRepo({ MLproject: 'name: x\n', 'version.txt': '1\n', 'sub/MLproject': 'name: y\n' });
+    const error = (await fetchProject(`${fileUrl(repo)}#version.txt`, { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+    expect(error.code).toBe('ERR_MLPROJECT_SOURCE_SUBDIR_NOT_FOUND');
+    expect(error.message).toBe(`'version.txt' in ${fileUrl(repo)} is a file, not a directory`);
+    expect(error.hint).toBe('the part after # names the directory holding the MLproject file; drop it to use the top level');
+    const nested = (await fetchProject(`${fileUrl(repo)}#sub/MLproject`, { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+    expect(nested.message).toBe(`'sub/MLproject' in ${fileUrl(repo)} is a file, not a directory`);
+    expect(nested.hint).toBe('the part after # names the directory holding the MLproject file, e.g. #sub');
+  });
+
   it('a missing subdirectory, naming it and the top level', async () => {
     const repo = makeRepo({ MLproject: 'name: x\n', 'examples/a.txt': 'a\n' });
     const error = (await fetchProject(`${fileUrl(repo)}#exmples`, { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
