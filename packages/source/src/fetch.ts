@@ -17,7 +17,7 @@ import { parseProjectUri, stripCredentials, type ParsedUri } from './uri.js';
  *
  * - a local directory is used in place, never copied; `#subdir` applies;
  * - a git URL (https, http, ssh, `git@host:org/repo`, `git://`, `file://`) or a GitHub/GitLab
- *   `/tree/<ref>/<path>` link is fetched at `options.version` (branch, tag, full or short SHA;
+ *   `/tree/<ref>/<path>` (or `/blob/<ref>/<file>`) link is fetched at `options.version` (branch, tag, full or short SHA;
  *   default: the remote's default branch) into the clone cache;
  * - a `.zip`, `.tar.gz` or `.tgz` (path, `file://` or http(s) URL) is extracted into the cache.
  *

@@ -48,7 +48,8 @@ export function archiveKind(base: string): 'zip' | 'tar.gz' | null {
 /**
  * Turns a GitHub (`https://github.com/org/repo/tree/<ref>/<path>`) or GitLab
  * (`https://<gitlab host>/group/repo/-/tree/<ref>/<path>`) browser link into repository URL, ref and
- * path; null for anything else. A ref containing `/` cannot be told apart from the path: the first
+ * path; null for anything else. A `/blob/<ref>/<path to a file>` link (a link to a file, e.g. the
+ * MLproject file) gives the directory holding that file as the path. A ref containing `/` cannot be told apart from the path: the first
  * segment is taken as the ref.
  */
 export function parseBrowserLink(url: string): { repoUrl: string; ref: string; path: string } | null {
@@ -61,16 +62,23 @@ export function parseBrowserLink(url: string): { repoUrl: string; ref: string; p
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
   const parts = parsed.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
   const origin = `${parsed.protocol}//${parsed.host}`;
+  // A `/blob/<ref>/<file>` link names a file: the project is the directory holding it.
+  const inLink = (kind: string | undefined, rest: string[]): string | null =>
+    kind === 'tree' ? rest.join('/') : kind === 'blob' && rest.length > 0 ? rest.slice(0, -1).join('/') : null;
   if (parsed.hostname === 'github.com' || parsed.hostname === 'www.github.com') {
-    if (parts.length < 4 || parts[2] !== 'tree') return null;
-    const [org, repo, , ref, ...rest] = parts as [string, string, string, string, ...string[]];
-    return { repoUrl: `https://github.com/${org}/${repo.replace(/\.git$/, '')}`, ref, path: rest.join('/') };
+    if (parts.length < 4) return null;
+    const [org, repo, kind, ref, ...rest] = parts as [string, string, string, string, ...string[]];
+    const sub = inLink(kind, rest);
+    if (sub === null) return null;
+    return { repoUrl: `https://github.com/${org}/${repo.replace(/\.git$/, '')}`, ref, path: sub };
   }
   if (parsed.hostname.includes('gitlab')) {
     const dash = parts.indexOf('-');
-    if (dash < 2 || parts[dash + 1] !== 'tree' || parts.length < dash + 3) return null;
+    if (dash < 2 || parts.length < dash + 3) return null;
+    const sub = inLink(parts[dash + 1], parts.slice(dash + 3));
+    if (sub === null) return null;
     const ref = parts[dash + 2] as string;
-    return { repoUrl: `${origin}/${parts.slice(0, dash).join('/')}`, ref, path: parts.slice(dash + 3).join('/') };
+    return { repoUrl: `${origin}/${parts.slice(0, dash).join('/')}`, ref, path: sub };
   }
   return null;
 }

@@ -40,6 +40,22 @@ describe('parseProjectUri', () => {
     expect(parseBrowserLink('https://github.com/org/repo')).toBeNull();
     expect(parseBrowserLink('https://example.com/org/repo/tree/main/x')).toBeNull();
   });
+
+  it('takes a /blob/<ref>/<file> link as the directory holding the file', () => {
+    expect(parseProjectUri('https://github.com/org/repo/blob/main/proj/MLproject')).toMatchObject({
+      base: 'https://github.com/org/repo',
+      linkRef: 'main',
+      subdir: 'proj',
+      form: 'git',
+    });
+    expect(parseProjectUri('https://github.com/org/repo/blob/v1/MLproject')).toMatchObject({ base: 'https://github.com/org/repo', linkRef: 'v1', subdir: '' });
+    expect(parseBrowserLink('https://gitlab.com/group/repo/-/blob/dev/a/b/MLproject?ref_type=heads')).toEqual({
+      repoUrl: 'https://gitlab.com/group/repo',
+      ref: 'dev',
+      path: 'a/b',
+    });
+    expect(parseProjectUri('https://github.com/org/repo/blob/main/proj/MLproject#inner').subdir).toBe('proj/inner');
+  });
 });
 
 describe('stripCredentials', () => {
