@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { SourceError } from './errors.js';
+import { safeUserinfo } from './uri.js';
 
 /** How every git process of one fetch runs: its full environment and the secrets to mask. */
 export interface GitContext {
@@ -66,11 +67,11 @@ export function gitContext(url: string, baseEnv: NodeJS.ProcessEnv): GitContext 
   return { env, secrets };
 }
 
-/** `text` with every secret replaced by `***` and every `user:password@` in URLs removed. */
+/** `text` with every secret replaced by `***` and the credentials in URLs removed (as `stripCredentials` does: an ssh user name stays). */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret !== '') out = out.split(secret).join('***');
-  return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+  return out.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_, scheme: string, userinfo: string) => `${scheme}${safeUserinfo(scheme, userinfo)}`);
 }
 
 /** The first `fatal:` line of git's stderr (else its first `error:` line, else its last line), redacted. */

@@ -106,13 +106,29 @@ export function parseProjectUri(uri: string): ParsedUri {
   return { original, base, subdir, form: 'path' };
 }
 
+/** Schemes whose user name is never a secret (ssh authenticates by key): `ssh://git@host` keeps `git@`. */
+const SSH_SCHEME = /^(ssh|git\+ssh|ssh\+git):\/\/$/i;
+
 /**
- * A URL with any `user:password@` removed, safe to record as a tag. Mirrors
- * `mlflow/utils/git_utils.py::_strip_credentials_from_url`: scp-like and scheme-less URLs are
+ * What of a URL's `userinfo` (the part before `@`) may be shown: for ssh schemes the user name (a
+ * password after `:` dropped), for any other scheme nothing, since http(s) URLs often carry a
+ * token in the user name slot (`https://<token>@github.com/...`).
+ */
+export function safeUserinfo(scheme: string, userinfo: string): string {
+  if (!SSH_SCHEME.test(scheme)) return '';
+  const user = userinfo.split(':')[0] ?? '';
+  return user === '' ? '' : `${user}@`;
+}
+
+/**
+ * A URL without credentials, safe to record as a tag. Mirrors
+ * `mlflow/utils/git_utils.py::_strip_credentials_from_url`, except that an ssh URL keeps its user
+ * name (`ssh://git@host/x.git`; only a password is dropped): scp-like and scheme-less URLs are
  * returned unchanged.
  */
 export function stripCredentials(url: string): string {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*@)?(.*)$/is.exec(url);
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^/@]*)@)?(.*)$/is.exec(url);
   if (!match || match[2] === undefined) return url;
-  return `${match[1] ?? ''}${match[3] ?? ''}`;
+  const scheme = match[1] ?? '';
+  return `${scheme}${safeUserinfo(scheme, match[2])}${match[3] ?? ''}`;
 }

@@ -142,6 +142,15 @@ describe('git errors, one line each', () => {
     oneLine(error);
   });
 
+  it('an ssh URL keeps its user name in messages and provenance', async () => {
+    const error = (await fetchProject('ssh://git@localhost:1/x.git', { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;
+    expect(error.code).toBe('ERR_MLPROJECT_SOURCE_GIT_REPO');
+    expect(error.message.startsWith('cannot read git repository ssh://git@localhost:1/x.git: ')).toBe(true);
+    const repo = makeRepo();
+    const result = await fetchProject('ssh://git:pw@example.com/org/x.git', { cacheDir: tempDir(), env, rewriteUrl: () => fileUrl(repo) });
+    expect(result.provenance).toMatchObject({ sourceName: 'ssh://git@example.com/org/x.git', gitRepoUrl: 'ssh://git@example.com/org/x.git' });
+  });
+
   it('a file:// directory that is no repository says so', async () => {
     const plain = tempDir();
     const error = (await fetchProject(fileUrl(plain), { cacheDir: tempDir(), env }).catch((e: unknown) => e)) as SourceError;

@@ -64,4 +64,11 @@ describe('stripCredentials', () => {
     expect(stripCredentials('git@github.com:o/r.git')).toBe('git@github.com:o/r.git');
     expect(stripCredentials('https://github.com/o/r')).toBe('https://github.com/o/r');
   });
+
+  it('keeps the user name of an ssh URL (only a password is dropped), but not of an https one (often a token)', () => {
+    expect(stripCredentials('ssh://git@localhost:1/x.git')).toBe('ssh://git@localhost:1/x.git');
+    expect(stripCredentials('ssh://git:secret@localhost:1/x.git#sub')).toBe('ssh://git@localhost:1/x.git#sub');
+    expect(stripCredentials('git+ssh://alice@host/x.git')).toBe('git+ssh://alice@host/x.git');
+    expect(stripCredentials('https://ghp_token@github.com/o/r.git')).toBe('https://github.com/o/r.git');
+  });
 });
