@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { execa } from 'execa';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mlproject, repoRoot, tempDir, writeProject } from './helpers.js';
+import { cliBin, mlproject, repoRoot, tempDir, writeProject } from './helpers.js';
 
 const TICKS = 'entry_points:\n  main:\n    parameters:\n      n: {type: int, default: 3}\n    command: "for i in $(seq 1 {n}); do echo tick $i; sleep 0.5; done; touch done-{n}"\n';
 
@@ -85,5 +87,28 @@ describe('nested projects', () => {
     // No --env-manager was given to the inner run: it took the outer run's (local: no env tag).
     expect(tags['mlflow.project.env']).toBeUndefined();
     expect(innerRun.run.info.status).toBe('FINISHED');
+  });
+
+  it('Ctrl-C on the outer run stops the inner run first: both KILLED, exit 130, nothing left running', async () => {
+    const cwd = tempDir('nested-int');
+    const marker = `nested-marker-${process.pid}-${Date.now()}`;
+    const inner = writeProject(path.join(cwd, 'inner'), {
+      MLproject: `entry_points:\n  main:\n    command: "bash ignore.sh"\n`,
+      // Ignores SIGTERM and SIGINT: only the inner runner's SIGKILL ends it.
+      'ignore.sh': `trap '' TERM INT\nexec -a ${marker} sleep 300\n`,
+    });
+    writeProject(path.join(cwd, 'outer'), { MLproject: `entry_points:\n  main:\n    command: "mlproject run ${inner}"\n` });
+    const outer = execa('node', [cliBin, 'run', path.join(cwd, 'outer'), '--env-manager', 'local'], {
+      cwd, reject: false, all: true, env: { PATH: `${repoRoot}:${process.env['PATH'] ?? ''}`, MLPROJECT_KILL_GRACE_MS: '3000' },
+    });
+    const running = () => execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.startsWith(marker));
+    for (let i = 0; i < 100 && running().length === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toHaveLength(1);
+    outer.kill('SIGINT');
+    const result = await outer;
+    expect(result.exitCode, result.all).toBe(130);
+    expect(running()).toEqual([]);
+    const listed = JSON.parse((await mlproject(['runs', 'list', '--json'], { cwd })).stdout) as { info: { status: string } }[];
+    expect(listed.map((r) => r.info.status)).toEqual(['KILLED', 'KILLED']);
   });
 });

@@ -144,6 +144,8 @@ export function spawnRun(request: SpawnRequest): SubmittedRun {
   };
 
   let status: RunStatus = 'RUNNING';
+  /** The signal a stop was asked with (`cancel`, i.e. Ctrl-C / SIGTERM to us); null until then. */
+  let stoppedWith: NodeJS.Signals | null = null;
   const outcome: Promise<RunOutcome> = (async () => {
     const ended = await exited;
     try {
@@ -160,8 +162,11 @@ export function spawnRun(request: SpawnRequest): SubmittedRun {
       await logs.close();
       request.liveness?.stop();
       const exitCode = ended.signal === null ? (ended.code ?? 1) : null;
-      const final = finalStatus(exitCode, ended.signal);
-      const reason = ended.signal === null ? `exit ${exitCode}` : `signal ${ended.signal}`;
+      // A command stopped from outside that exits non-zero by itself (a nested `mlproject run`
+      // answering Ctrl-C with 130, a script that catches SIGTERM) was still stopped: KILLED.
+      const stoppedItself = stoppedWith !== null && ended.signal === null && exitCode !== 0;
+      const final = stoppedItself ? 'KILLED' : finalStatus(exitCode, ended.signal);
+      const reason = ended.signal === null ? `exit ${exitCode}${stoppedItself ? ` after ${stoppedWith}` : ''}` : `signal ${ended.signal}`;
       await request.store.setTag(request.runId, { key: STATUS_REASON_TAG, value: reason });
       await request.store.updateRun(request.runId, { status: final, endTime: Date.now() });
       const run = await request.store.getRun(request.runId);
@@ -181,6 +186,7 @@ export function spawnRun(request: SpawnRequest): SubmittedRun {
     getStatus: () => status,
     cancel: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (status !== 'RUNNING') return;
+      stoppedWith ??= signal;
       escalate(signal);
       await outcome.catch(() => undefined);
     },

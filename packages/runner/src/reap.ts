@@ -124,6 +124,23 @@ export async function reapLostRuns(
   store: TrackingStore,
   options: { artifacts?: ArtifactAccess; context?: Partial<ReapContext> } = {},
 ): Promise<ReapedRun[]> {
+  const reaped = await reapOnce(store, options);
+  // Killing a lost run's group can kill the runner of a run nested in it (a step that ran
+  // `mlproject run`): sweep again, so its processes go now rather than at the next command.
+  for (let pass = 0; pass < 3 && reaped.some((r) => r.killedChild); pass += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const more = (await reapOnce(store, options)).filter((r) => !reaped.some((x) => x.runId === r.runId));
+    if (more.length === 0) break;
+    reaped.push(...more);
+    if (!more.some((r) => r.killedChild)) break;
+  }
+  return reaped;
+}
+
+async function reapOnce(
+  store: TrackingStore,
+  options: { artifacts?: ArtifactAccess; context?: Partial<ReapContext> },
+): Promise<ReapedRun[]> {
   const context = { ...defaultContext(), ...options.context };
   const reaped: ReapedRun[] = [];
   for (const run of await runningRunsWithRunner(store)) {

@@ -104,9 +104,11 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
       env: {
         // The mlflow client would print links to our per-run server, which is gone once the run ends.
         MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT: 'true',
-        // A step that runs `mlproject run` itself inherits the env manager (and, through MLFLOW_TRACKING_URI, the store).
+        ...childEnv, MLFLOW_RUN_ID: runId,
+        // A step that runs `mlproject run` itself inherits the env manager (and, through MLFLOW_TRACKING_URI, the store),
+        // and half our grace period, so that on Ctrl-C it stops its own processes before ours SIGKILLs it.
         MLPROJECT_ENV_MANAGER: manager,
-        ...childEnv, MLFLOW_RUN_ID: runId, MLFLOW_TRACKING_URI: server?.url ?? trackingUri, MLFLOW_EXPERIMENT_ID: experimentId,
+        MLPROJECT_KILL_GRACE_MS: String(Math.floor(graceMs / 2)), MLFLOW_TRACKING_URI: server?.url ?? trackingUri, MLFLOW_EXPERIMENT_ID: experimentId,
       },
       onEnd: async () => {
         await server?.close();

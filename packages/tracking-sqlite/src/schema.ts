@@ -117,12 +117,20 @@ function checkHeader(path: string): void {
 /** Refuses a SQLite file that belongs to something else (an MLflow database, another app, a newer mlproject). */
 function checkOwner(db: Database.Database, path: string): number {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-  if (tables.includes('alembic_version')) {
-    throw refuse(path, 'it is an MLflow tracking database (it has an alembic_version table)',
-      'mlproject cannot read or write MLflow databases; point the tracking URI at a new file.');
-  }
   const version = db.pragma('user_version', { simple: true }) as number;
   const appId = db.pragma('application_id', { simple: true }) as number;
+  if (tables.includes('alembic_version')) {
+    const revisions = db.prepare('SELECT COUNT(*) FROM alembic_version').pluck().get() as number;
+    // An MLflow tool pointed at this store (`mlflow ui --backend-store-uri sqlite:///mlproject.db`)
+    // tries to migrate it, fails on our schema and leaves an empty alembic_version table behind:
+    // the store is intact, so it stays usable.
+    if (appId !== APPLICATION_ID || revisions > 0) {
+      throw refuse(path, appId === APPLICATION_ID
+        ? `an MLflow tool has migrated this mlproject store (its alembic_version table holds ${revisions} revision${revisions === 1 ? '' : 's'})`
+        : 'it is an MLflow tracking database (it has an alembic_version table)',
+      'mlproject cannot read or write MLflow databases; point the tracking URI at a new file (use `mlproject server` to share a store with MLflow tools).');
+    }
+  }
   if (tables.length > 0 && appId !== APPLICATION_ID) {
     throw refuse(path, `it is a SQLite database of another application (tables: ${tables.slice(0, 5).join(', ')})`, 'Use a new file.');
   }

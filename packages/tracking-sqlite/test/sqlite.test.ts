@@ -22,6 +22,24 @@ afterEach(async () => {
 });
 
 describe('SqliteStore specifics', () => {
+  it('ignores an empty alembic_version table left in its store by an MLflow tool, refuses a filled one', async () => {
+    const path = join(dir, 'touched.db');
+    const first = openSqliteStore(path);
+    const exp = await first.createExperiment('kept');
+    await first.close();
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE alembic_version (version_num TEXT)');
+    raw.close();
+    const again = track(openSqliteStore(path));
+    expect((await again.getExperiment(exp)).name).toBe('kept');
+    await again.close();
+    open.splice(open.indexOf(again), 1);
+    const raw2 = new Database(path);
+    raw2.exec("INSERT INTO alembic_version VALUES ('abc')");
+    raw2.close();
+    expect(() => openSqliteStore(path)).toThrow(/an MLflow tool has migrated this mlproject store/);
+  });
+
   it('uses increasing integer experiment IDs and an absolute sqlite:// URI', async () => {
     const store = track(openSqliteStore(join(dir, 'a.db')));
     expect(store.uri).toBe(`sqlite:///${join(dir, 'a.db')}`);

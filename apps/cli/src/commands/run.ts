@@ -157,9 +157,13 @@ async function runAndReport(
   const outcome = await submitted.wait();
   const metrics = outcome.run.data.metrics.map((m) => `  ${m.key}: ${m.value}`);
   io.out([`Run ID: ${outcome.runId}`, `Status: ${outcome.status}`, ...(metrics.length ? ['Metrics:', ...metrics] : [])].join('\n'));
+  if (outcome.status === 'FINISHED') io.err(`=== Run (ID '${outcome.runId}') succeeded ===`);
   if (outcome.status === 'FAILED') io.err(`=== Run (ID '${outcome.runId}') failed ===`);
-  if (outcome.status === 'KILLED') io.err(`=== Run (ID '${outcome.runId}') killed by ${outcome.signal} ===`);
-  io.setExitCode(exitCodeOf(outcome));
+  // Stopped by a signal we were sent (Ctrl-C, SIGTERM, SIGHUP): exit as a shell reports that signal
+  // (130, 143, 129), however the command went down (it may have needed the SIGKILL after the grace).
+  const stoppedBy = signal.aborted && outcome.status === 'KILLED' ? String(signal.reason) : null;
+  if (outcome.status === 'KILLED') io.err(`=== Run (ID '${outcome.runId}') ${stoppedBy ? `stopped by ${stoppedBy}` : `killed by ${outcome.signal ?? 'a signal'}`} ===`);
+  io.setExitCode(stoppedBy ? signalExitCode(stoppedBy) : exitCodeOf(outcome));
 }
 
 /**
