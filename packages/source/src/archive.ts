@@ -108,6 +108,14 @@ async function extractTar(file: string, dest: string, shown: string): Promise<vo
     });
   } catch (error) {
     if (refused) throw refused;
+    // node-tar refuses to write an entry through a symlink extracted before it (a chain like
+    // `p/a -> .`, `p/a/b -> ..`): that is an escape attempt, not corruption.
+    const tarError = error as { code?: string; tarCode?: string; entry?: { path?: string }; path?: string; symlink?: string };
+    if (tarError.code === 'TAR_SYMLINK_ERROR' || tarError.tarCode === 'TAR_SYMLINK_ERROR') {
+      const rel = (p: string | undefined): string => (p === undefined ? '?' : path.relative(dest, p).split(path.sep).join('/'));
+      const entry = tarError.entry?.path ?? rel(tarError.path);
+      throw unsafeEntry(shown, entry, `is written through a link that leaves the archive ('${rel(tarError.symlink)}')`);
+    }
     throw new SourceError('ERR_MLPROJECT_SOURCE_ARCHIVE', `archive ${shown} is corrupt: ${(error as Error).message}`, { hint: 'download it again or check it with: tar tzf <file>' });
   }
   if (refused) throw refused;

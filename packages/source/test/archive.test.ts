@@ -92,6 +92,9 @@ with tarfile.open(out, 'w:gz') as t:
     ok = tarfile.TarInfo('proj/MLproject'); data = b'name: x\\n'; ok.size = len(data); t.addfile(ok, io.BytesIO(data))
     if kind in ('dotdot', 'absolute'):
         e = tarfile.TarInfo('../evil.txt' if kind == 'dotdot' else '/tmp/mlproject-evil.txt'); e.size = 4; t.addfile(e, io.BytesIO(b'evil'))
+    elif kind == 'chain':
+        a = tarfile.TarInfo('proj/a'); a.type = tarfile.SYMTYPE; a.linkname = '.'; t.addfile(a)
+        b = tarfile.TarInfo('proj/a/b'); b.type = tarfile.SYMTYPE; b.linkname = '..'; t.addfile(b)
     else:
         e = tarfile.TarInfo('proj/escape'); e.type = tarfile.SYMTYPE; e.linkname = '../../outside' if kind == 'symlink' else '/etc'; t.addfile(e)
 `;
@@ -114,6 +117,7 @@ describe('archive entries that escape the target are refused', () => {
     ['tar.gz', 'absolute', 'has an absolute or ".." path'],
     ['tar.gz', 'symlink', 'links outside the archive'],
     ['tar.gz', 'abslink', 'links to an absolute path'],
+    ['tar.gz', 'chain', `entry 'proj/a/b' is written through a link that leaves the archive ('proj/a')`],
     ['zip', 'dotdot', `entry '../evil.txt' has an absolute or ".." path`],
     ['zip', 'symlink', 'links outside the archive'],
   ];
