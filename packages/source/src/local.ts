@@ -36,23 +36,48 @@ export async function localGitFacts(dir: string, env: NodeJS.ProcessEnv, maxDiff
   return facts;
 }
 
+/** At most this many names of untracked files left out of a truncated diff are listed. */
+const MAX_LISTED_UNTRACKED = 1000;
+
 /**
  * `git diff HEAD` under `dir` plus every untracked, not ignored file as an added file, cut at
- * `maxBytes` (with a closing note saying so).
+ * `maxBytes` with a closing note saying so, followed by the names of the untracked files whose
+ * content is not (fully) in the cut diff (those lines come after the cap; at most
+ * {@link MAX_LISTED_UNTRACKED} names).
  */
 async function workTreeDiff(ctx: GitContext, dir: string, root: string, maxBytes: number): Promise<{ diff: string; diffTruncated?: boolean }> {
   const rel = path.relative(root, dir) || '.';
-  const parts: string[] = [(await out(ctx, ['diff', 'HEAD', '--', rel], root)) ?? ''];
-  let size = Buffer.byteLength(parts[0] ?? '');
+  const pieces: { file?: string; text: string }[] = [{ text: (await out(ctx, ['diff', 'HEAD', '--', rel], root)) ?? '' }];
+  let size = Buffer.byteLength(pieces[0]?.text ?? '');
   const untracked = ((await out(ctx, ['ls-files', '--others', '--exclude-standard', '-z', '--', rel], root)) ?? '').split('\0').filter((f) => f !== '');
   for (const file of untracked) {
-    if (size > maxBytes) break;
+    if (size > maxBytes) {
+      pieces.push({ file, text: '' }); // not read: it cannot fit any more
+      continue;
+    }
     const added = await git(ctx, ['diff', '--no-index', '--', '/dev/null', file], root);
-    parts.push(added.stdout);
+    pieces.push({ file, text: added.stdout });
     size += Buffer.byteLength(added.stdout) + 1;
   }
-  const diff = parts.filter((p) => p !== '').join('\n') + '\n';
+  const kept = pieces.filter((p) => p.text !== '');
+  const diff = kept.map((p) => p.text).join('\n') + '\n';
   if (Buffer.byteLength(diff) <= maxBytes) return { diff };
+  // Which untracked files end beyond the cut (or were never read)?
+  const left: string[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    if (piece.text === '') {
+      if (piece.file !== undefined) left.push(piece.file);
+      continue;
+    }
+    offset += Buffer.byteLength(piece.text) + 1;
+    if (piece.file !== undefined && offset > maxBytes) left.push(piece.file);
+  }
   const cut = Buffer.from(diff).subarray(0, maxBytes).toString('utf8');
-  return { diff: `${cut}\n[mlproject: diff truncated at ${maxBytes} bytes]\n`, diffTruncated: true };
+  let tail = `\n[mlproject: diff truncated at ${maxBytes} bytes]\n`;
+  if (left.length > 0) {
+    tail += '[mlproject: untracked files not (fully) in this diff:]\n' + left.slice(0, MAX_LISTED_UNTRACKED).map((f) => `  ${f}\n`).join('');
+    if (left.length > MAX_LISTED_UNTRACKED) tail += `  ... and ${left.length - MAX_LISTED_UNTRACKED} more\n`;
+  }
+  return { diff: cut + tail, diffTruncated: true };
 }

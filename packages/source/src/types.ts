@@ -20,7 +20,11 @@ export interface Provenance {
   dirty?: boolean;
   /** Those changes as a patch (`git diff HEAD` plus untracked files as added), at most `maxDiffBytes`. */
   diff?: string;
-  /** true when `diff` was cut at `maxDiffBytes`. */
+  /**
+   * true when `diff` was cut at `maxDiffBytes`: it then ends with a note saying so and the names of
+   * the untracked files not (fully) in it (those lines may pass the cap). The runner should warn:
+   * the recorded diff cannot reproduce the run.
+   */
   diffTruncated?: boolean;
 }
 

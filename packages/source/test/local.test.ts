@@ -62,6 +62,17 @@ describe('local directories', () => {
     expect(Buffer.byteLength(result.provenance.diff ?? '')).toBeLessThan(1100);
   });
 
+  it('a truncated diff sets provenance.diffTruncated and still names the untracked files it left out', async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    write(repo, { 'a.txt': 'changed\n', 'big.txt': 'x'.repeat(5000) + '\n', 'zz-after.txt': 'small\n', 'zz-last.txt': 'small\n' });
+    const result = await fetchProject(repo, { cacheDir: tempDir(), env, maxDiffBytes: 1000 });
+    expect(result.provenance.dirty).toBe(true);
+    expect(result.provenance.diffTruncated).toBe(true);
+    const diff = result.provenance.diff ?? '';
+    expect(diff).toContain('+changed');
+    expect(diff.endsWith('[mlproject: diff truncated at 1000 bytes]\n[mlproject: untracked files not (fully) in this diff:]\n  big.txt\n  zz-after.txt\n  zz-last.txt\n')).toBe(true);
+  });
+
   it('only changes under the project dir make it dirty', async () => {
     const repo = makeRepo({ 'proj/MLproject': 'name: x\n', 'other/file.txt': '1\n' });
     write(repo, { 'other/file.txt': '2\n' });
