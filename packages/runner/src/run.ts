@@ -71,6 +71,13 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
     const runId = created.info.runId;
     const artifactUri = created.info.artifactUri;
     if (provenance.dirty && provenance.diff !== undefined) await artifacts.write(artifactUri, UNCOMMITTED_DIFF_ARTIFACT, provenance.diff);
+    if (provenance.diffTruncated) {
+      options.onWarning?.({
+        code: 'ERR_MLPROJECT_RUN_DIFF_TRUNCATED',
+        message: `the uncommitted changes are too large to keep whole: ${UNCOMMITTED_DIFF_ARTIFACT} is cut short (the files it leaves out are listed at its end)`,
+        hint: 'commit the changes (or .gitignore large files) so that the run records exactly what ran',
+      });
+    }
     await store.logBatch(runId, { params });
     const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
