@@ -3,7 +3,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerEnv } from './commands/env.js';
 import { registerValidate } from './commands/validate.js';
-import { registerServer } from './commands/server.js';
+import { registerServer, registerUi } from './commands/server.js';
 import { asExpected, exitCodeForError, formatError } from './errors.js';
 
 /**
@@ -33,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerEnv(program, io);
   registerValidate(program, io);
   registerServer(program, io);
+  registerUi(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cliBin, mlproject, tempDir } from './helpers.js';
 
 const started: { kill: (signal?: NodeJS.Signals) => boolean }[] = [];
@@ -9,9 +9,9 @@ afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
-/** Starts `mlproject server` and resolves with its URL once it prints it. */
-async function startServer(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = execa('node', [cliBin, 'server', '--port', '0', ...args], { cwd, env, reject: false, all: true });
+/** Starts `mlproject server` (or `ui`) and resolves with its URL once it prints it. */
+async function startServer(args: string[], cwd: string, env: Record<string, string> = {}, command: 'server' | 'ui' = 'server') {
+  const child = execa('node', [cliBin, command, '--port', '0', ...args], { cwd, env, reject: false, all: true });
   started.push(child);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -97,5 +97,26 @@ describe('mlproject server', () => {
     expect(taken.exitCode).toBe(1);
     expect(existsSync(path.join(dir, 'fresh.db'))).toBe(false);
     expect(existsSync(path.join(dir, 'fresh.db-wal'))).toBe(false);
+  });
+});
+
+describe('mlproject ui', () => {
+  it('serves the web UI and the API on one port, and prints the URL', async () => {
+    const dir = tempDir('ui');
+    const { url, output } = await startServer(['--backend-store-uri', 'sqlite:///ui.db'], dir, {}, 'ui');
+    expect(output()).toMatch(/^mlproject ui: serving .* at http:\/\/127\.0\.0\.1:\d+ /);
+    await vi.waitFor(() => expect(output()).toContain(`UI: ${url}/`));
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<main id="app">');
+    const search = await fetch(`${url}/ajax-api/2.0/mlflow/experiments/search`, { method: 'POST', body: JSON.stringify({ max_results: 1 }) });
+    expect(search.status).toBe(200);
+  });
+
+  it('says in one line when the UI is not built', async () => {
+    const dir = tempDir('ui-missing');
+    const result = await mlproject(['ui', '--port', '0'], { cwd: dir, env: { MLPROJECT_UI_DIR: path.join(dir, 'nothing') } });
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toMatch(/^mlproject: error: The web UI is not built: no index.html in .*\n {2}hint: run `pnpm run build`/);
   });
 });

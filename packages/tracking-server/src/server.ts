@@ -11,6 +11,7 @@ import { loggedModelRoutes } from './routes/logged-models.js';
 import { loggingRoutes } from './routes/logging.js';
 import { runRoutes } from './routes/runs.js';
 import type { ApiContext, ApiRoute } from './routes/types.js';
+import { registerUi, uiFallback } from './ui.js';
 
 /** The MLflow version whose REST API this server speaks, answered by `GET /version`. */
 export const MLFLOW_API_VERSION = '3.0.0';
@@ -35,6 +36,11 @@ export interface TrackingServerOptions {
   maxRequestBytes?: number;
   /** Largest artifact upload in bytes; larger ones get 413 and nothing is kept. Default 8 GiB. */
   maxArtifactBytes?: number;
+  /**
+   * Absolute directory of a built web UI (`@mlproject/ui`'s `dist/`, with `index.html`) to serve at `/`,
+   * with every other non-API GET answered by its `index.html`. Default: no UI.
+   */
+  uiDirectory?: string;
   /** Called after each response (for logs and tests); `ms` is the handling time. */
   onResponse?: (entry: { method: string; url: string; status: number; ms: number }) => void;
 }
@@ -101,6 +107,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    if (options.uiDirectory !== undefined && uiFallback(request, reply, path)) return reply;
     const allowed = [...new Set(known.filter((k) => k.method !== 'HEAD' && k.pattern.test(path)).map((k) => k.method))];
     const { status, body } = endpointNotFound(request.method, path, allowed);
     return send(reply.code(status), body);
@@ -128,6 +135,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
     app.get(path, async (_request, reply) => send(reply, serverInfo(options.store)));
   }
   void app.register(async (scope) => registerGetArtifact(scope, ctx));
+  if (options.uiDirectory !== undefined) void registerUi(app, options.uiDirectory);
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
   return app;
