@@ -11,7 +11,7 @@ const quote = (key: string): string => `\`${key.replace(/`/g, '')}\``;
 const FIXED: Column[] = [
   { id: 'name', label: 'Name', order: 'attributes.run_name', width: 200, cell: (r) => r.info.run_name ?? tag(r, 'mlflow.runName') },
   { id: 'status', label: 'Status', order: 'attributes.status', width: 90, cell: (r) => r.info.status },
-  { id: 'start', label: 'Start time', order: 'attributes.start_time', width: 160, cell: (r) => formatTime(r.info.start_time) },
+  { id: 'start', label: 'Start time', order: 'attributes.start_time', width: 170, cell: (r) => formatTime(r.info.start_time) },
   {
     id: 'duration', label: 'Duration', order: 'attributes.end_time', width: 90,
     cell: (r) => r.info.start_time ? formatDuration((r.info.end_time ? Number(r.info.end_time) : Date.now()) - Number(r.info.start_time)) : '',

@@ -1,0 +1,102 @@
+// The web UI in a real browser (Debian's Chromium, driven by playwright-core) against a real
+// `mlproject ui` process over a real SQLite store, with runs logged through the REST API as the
+// `mlflow` client logs them. Screenshots go to test-artifacts/ui/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cliBin = path.join(repoRoot, 'apps/cli/dist/mlproject.mjs');
+const shots = path.join(repoRoot, 'test-artifacts/ui');
+const CHROMIUM = process.env['MLPROJECT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
+
+let dir = '';
+let url = '';
+let server: ResultPromise | undefined;
+let browser: Browser | undefined;
+
+async function api(method: string, route: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${url}/api/2.0/mlflow/${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(response.status, `${route}: ${await response.clone().text()}`).toBe(200);
+  return response.json();
+}
+
+/** Logs a finished run with a param, a five-step metric history and tags, as `mlflow` would. */
+async function logRun(name: string, alpha: number): Promise<string> {
+  const { run } = await api('POST', 'runs/create', { experiment_id: '0', run_name: name, start_time: Date.now() - 65_000, user_id: 'ana' });
+  const runId: string = run.info.run_id;
+  await api('POST', 'runs/log-batch', {
+    run_id: runId,
+    params: [{ key: 'alpha', value: String(alpha) }],
+    metrics: [0, 1, 2, 3, 4].map((step) => ({ key: 'rmse', value: alpha / (step + 1), timestamp: Date.now() + step, step })),
+    tags: [{ key: 'mlflow.source.name', value: 'examples/sklearn-linear' }],
+  });
+  // logs/stdout.txt where `mlproject run` keeps it: mlflow-artifacts:/<experiment>/<run>/artifacts.
+  const root = String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, '');
+  const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${root}/logs/stdout.txt`, { method: 'PUT', body: `training ${name}\nrmse ${alpha / 5}\n` });
+  expect(put.status).toBe(200);
+  await api('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
+  return runId;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-'));
+    mkdirSync(shots, { recursive: true });
+    const child = execa('node', [cliBin, 'ui', '--port', '0', '--backend-store-uri', 'sqlite:///ui.db'], { cwd: dir, reject: false, all: true });
+    server = child;
+    let output = '';
+    url = await new Promise<string>((resolve, reject) => {
+      child.all?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /at (http:\/\/\S+) /.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      void child.then(() => reject(new Error(`mlproject ui exited: ${output}`)));
+    });
+    for (const [name, alpha] of [['red-fox', 0.1], ['blue-owl', 0.5], ['green-eel', 0.9]] as const) await logRun(name, alpha);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    await server;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the runs, shows the server\'s message for a bad filter, and opens a run with its logs and chart', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await page.goto(`${url}/`);
+    await page.getByRole('link', { name: 'Default' }).click();
+    await page.waitForSelector('.runs-spacer .row');
+    const names = await page.$$eval('.runs-spacer .row .cell:first-child', (cells) => cells.map((c) => c.textContent));
+    expect(names.sort()).toEqual(['blue-owl', 'green-eel', 'red-fox']);
+    expect(await page.textContent('.row.head')).toContain('rmse');
+    await page.screenshot({ path: path.join(shots, 'runs.png') });
+
+    await page.fill('input.filter', 'metrics.rmse <<< 1');
+    await page.press('input.filter', 'Enter');
+    const error = await page.waitForSelector('.error');
+    expect(await error.textContent()).toMatch(/^Bad filter: /);
+    expect(page.url()).toContain('filter=metrics.rmse');
+
+    await page.fill('input.filter', 'params.alpha = \'0.5\'');
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.runs-spacer .row').length === 1);
+    await page.click('.runs-spacer .row');
+    await page.waitForSelector('pre[data-log="stdout"]');
+    expect(await page.textContent('pre[data-log="stdout"]')).toContain('training blue-owl');
+    await page.waitForSelector('.chart .uplot canvas');
+    expect(await page.textContent('h1')).toBe('blue-owl');
+    await page.screenshot({ path: path.join(shots, 'run.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
