@@ -47,3 +47,26 @@ export function columnsFor(runs: Run[]): Column[] {
     })),
   ];
 }
+
+const storageKey = (experimentId: string): string => `mlproject.ui.columns.${experimentId}`;
+
+/**
+ * The param/metric column IDs hidden in experiment `experimentId`'s runs table, from localStorage
+ * (hidden rather than shown, so columns for keys logged later appear by default).
+ */
+export function hiddenColumns(experimentId: string): Set<string> {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(storageKey(experimentId)) ?? '[]');
+    return new Set(Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+export function saveHiddenColumns(experimentId: string, hidden: Set<string>): void {
+  try {
+    localStorage.setItem(storageKey(experimentId), JSON.stringify([...hidden].sort()));
+  } catch {
+    // Storage full or disabled: the choice lasts for this page only.
+  }
+}

@@ -1,5 +1,6 @@
 // Entry point: renders the page the URL's hash names, again on every hash change.
 import './style.css';
+import { renderCompare } from './compare.js';
 import { renderExperiments } from './experiments.js';
 import { parseRoute } from './route.js';
 import { renderRunPage } from './run-page.js';
@@ -13,6 +14,7 @@ function show(): void {
   const route = parseRoute(location.hash);
   if (route.page === 'runs') leave = renderRunsTable(app, route);
   else if (route.page === 'run') leave = renderRunPage(app, route);
+  else if (route.page === 'compare') leave = renderCompare(app, route);
   else leave = renderExperiments(app);
 }
 

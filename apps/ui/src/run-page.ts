@@ -1,7 +1,8 @@
 // The run page: overview, params, latest metrics (each links to its chart), tags, the logs that
 // `mlproject run` stores as artifacts (logs/stdout.txt, logs/stderr.txt), and the artifact root.
 import { artifactText, artifactUrl, getMetricHistory, getRun, listArtifacts, type KeyValue, type Run } from './api.js';
-import { renderMetricChart } from './chart.js';
+import { renderChart } from './chart.js';
+import { chartControls } from './chart-options.js';
 import { errorBox, formatDuration, formatTime, h } from './dom.js';
 import { formatRoute, type Route } from './route.js';
 
@@ -67,7 +68,7 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
     const run = await getRun(route.runId);
     const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
     const chart = h('div', { class: 'chart' });
-    const metricRows: [string, Node | string][] = metrics.map((m) => [m.key, h('a', { href: formatRoute({ ...route, metric: m.key }), title: 'chart its history' }, `${m.value} (step ${m.step})`)]);
+    const metricRows: [string, Node | string][] = metrics.map((m) => [m.key, h('a', { href: formatRoute({ ...route, chart: { ...route.chart, metrics: [m.key] } }), title: 'chart its history' }, `${m.value} (step ${m.step})`)]);
     const tags = (run.data.tags ?? []).filter((t) => t.key !== 'mlflow.log-model.history').sort(byKey);
     const logsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
     const artifactsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
@@ -80,10 +81,12 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
       section('Logs', logsBox),
       section('Artifacts', artifactsBox),
     );
-    const metric = route.metric || metrics[0]?.key;
-    if (metric !== undefined) {
-      const history = await getMetricHistory(route.runId, metric);
-      freeChart = renderMetricChart(chart, metric, history);
+    const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : metrics.slice(0, 1).map((m) => m.key);
+    const options = { ...route.chart, metrics: chosen };
+    chart.before(chartControls(metrics.map((m) => m.key), options, (next) => { location.hash = formatRoute({ ...route, chart: next }); }));
+    if (chosen.length > 0) {
+      const histories = await Promise.all(chosen.map((key) => getMetricHistory(route.runId, key)));
+      freeChart = renderChart(chart, chosen.join(', '), chosen.map((key, i) => ({ label: key, history: histories[i] ?? [] })), options);
     }
     void logs(route.runId).then((el) => logsBox.replaceChildren(el), (error: unknown) => logsBox.replaceChildren(errorBox(error)));
     void artifacts(route.runId).then((el) => artifactsBox.replaceChildren(el), (error: unknown) => artifactsBox.replaceChildren(errorBox(error)));

@@ -3,11 +3,14 @@
 // with @tanstack/virtual-core so only the visible rows are in the DOM.
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { ApiError, searchRuns, type Run } from './api.js';
-import { columnsFor, type Column } from './columns.js';
+import { columnsFor, hiddenColumns, saveHiddenColumns, type Column } from './columns.js';
 import { errorBox, h } from './dom.js';
+import { DEFAULT_CHART } from './chart-options.js';
 import { formatRoute, type Route } from './route.js';
 
 const ROW_HEIGHT = 28;
+/** px of the selection checkbox column. */
+const SELECT_WIDTH = 32;
 const PAGE = 1000;
 /** Stop paging after this many runs; the filter narrows further. */
 const MAX_RUNS = 50_000;
@@ -18,7 +21,7 @@ type RunsRoute = Extract<Route, { page: 'runs' }>;
 
 function header(columns: Column[], route: RunsRoute, template: string): HTMLElement {
   const [orderKey = '', direction = 'DESC'] = route.order.split(/\s+(?=ASC$|DESC$)/i);
-  return h('div', { class: 'row head', style: `grid-template-columns:${template}` }, ...columns.map((col) => {
+  return h('div', { class: 'row head', style: `grid-template-columns:${template}` }, h('div', { class: 'cell select' }), ...columns.map((col) => {
     const active = col.order === orderKey;
     const next = active && direction.toUpperCase() === 'DESC' ? 'ASC' : 'DESC';
     const link = h('a', { href: formatRoute({ ...route, order: `${col.order} ${next}` }), title: `sort by ${col.label}` }, col.label);
@@ -26,10 +29,36 @@ function header(columns: Column[], route: RunsRoute, template: string): HTMLElem
   }));
 }
 
-function row(run: Run, columns: Column[], template: string): HTMLElement {
-  const el = h('a', { class: `row status-${run.info.status.toLowerCase()}`, href: formatRoute({ page: 'run', runId: run.info.run_id, metric: '' }), style: `grid-template-columns:${template}` });
+function row(run: Run, columns: Column[], template: string, selected: Set<string>, onSelect: () => void): HTMLElement {
+  const el = h('a', { class: `row status-${run.info.status.toLowerCase()}`, href: formatRoute({ page: 'run', runId: run.info.run_id, chart: DEFAULT_CHART }), style: `grid-template-columns:${template}` });
+  const box = h('input', { type: 'checkbox', class: 'select-run', 'aria-label': `select ${run.info.run_name ?? run.info.run_id}`, 'data-run-id': run.info.run_id });
+  box.checked = selected.has(run.info.run_id);
+  // The checkbox sits inside the row's link: toggling it must not open the run.
+  box.addEventListener('click', (event) => event.stopPropagation());
+  box.addEventListener('change', () => {
+    if (box.checked) selected.add(run.info.run_id);
+    else selected.delete(run.info.run_id);
+    onSelect();
+  });
+  el.append(h('div', { class: 'cell select' }, box));
   for (const col of columns) el.append(h('div', { class: 'cell', title: col.cell(run) }, col.cell(run)));
   return el;
+}
+
+/** A drop-down of checkboxes, one per param/metric column; unticking hides the column. */
+function columnChooser(all: Column[], hidden: Set<string>, change: () => void): HTMLDetailsElement {
+  const choices = all.filter((c) => c.id.startsWith('param:') || c.id.startsWith('metric:')).map((col) => {
+    const box = h('input', { type: 'checkbox', 'data-column': col.id });
+    box.checked = !hidden.has(col.id);
+    box.addEventListener('change', () => {
+      if (box.checked) hidden.delete(col.id);
+      else hidden.add(col.id);
+      change();
+    });
+    return h('label', {}, box, ` ${col.id.startsWith('param:') ? 'param' : 'metric'} ${col.label}`);
+  });
+  return h('details', { class: 'column-chooser' }, h('summary', {}, 'Columns'),
+    choices.length > 0 ? h('div', { class: 'column-choices' }, ...choices) : h('p', { class: 'muted' }, 'No param or metric columns.'));
 }
 
 /** Renders the runs page into `root`; returns a function that stops its timers and observers. */
@@ -40,6 +69,18 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
     event.preventDefault();
     location.hash = formatRoute({ ...route, filter: input.value.trim() });
   } }, input, h('button', { type: 'submit' }, 'Search'));
+  const selected = new Set<string>();
+  const compare = h('button', { type: 'button', class: 'compare-button', onclick: () => {
+    location.hash = formatRoute({ page: 'compare', runIds: [...selected], chart: DEFAULT_CHART });
+  } }, 'Compare');
+  const updateCompare = (): void => {
+    compare.textContent = `Compare${selected.size > 0 ? ` (${selected.size})` : ''}`;
+    compare.toggleAttribute('disabled', selected.size < 2);
+  };
+  updateCompare();
+  const hidden = hiddenColumns(route.experimentId);
+  const chooserBox = h('span', {});
+  form.append(compare, chooserBox);
   const status = h('div', { class: 'table-status' });
   const table = h('div', { class: 'runs-table', role: 'table' });
   const scroller = h('div', { class: 'runs-scroll' });
@@ -63,7 +104,7 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
   function paint(): void {
     spacer.style.height = `${virtualizer.getTotalSize()}px`;
     spacer.replaceChildren(...virtualizer.getVirtualItems().map((item) => {
-      const el = row(runs[item.index] as Run, columns, template);
+      const el = row(runs[item.index] as Run, columns, template, selected, updateCompare);
       el.style.transform = `translateY(${item.start}px)`;
       el.dataset['index'] = String(item.index);
       return el;
@@ -71,10 +112,18 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
   }
 
   function layout(): void {
-    columns = columnsFor(runs);
-    template = columns.map((c) => `${c.width}px`).join(' ');
+    const all = columnsFor(runs);
+    columns = all.filter((c) => !hidden.has(c.id));
+    template = [SELECT_WIDTH, ...columns.map((c) => c.width)].map((w) => `${w}px`).join(' ');
+    const wasOpen = chooserBox.querySelector('details')?.open ?? false;
+    const chooser = columnChooser(all, hidden, () => {
+      saveHiddenColumns(route.experimentId, hidden);
+      layout();
+    });
+    chooser.open = wasOpen;
+    chooserBox.replaceChildren(chooser);
     table.replaceChildren(header(columns, route, template), scroller);
-    spacer.style.width = `${columns.reduce((sum, c) => sum + c.width, 0)}px`;
+    spacer.style.width = `${columns.reduce((sum, c) => sum + c.width, SELECT_WIDTH)}px`;
     virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
     virtualizer._willUpdate();
     paint();
