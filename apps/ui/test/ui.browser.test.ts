@@ -25,8 +25,8 @@ async function api(method: string, route: string, body?: unknown): Promise<any> 
   return response.json();
 }
 
-/** Logs a finished run with a param, a five-step metric history and tags, as `mlflow` would. */
-async function logRun(name: string, alpha: number): Promise<string> {
+/** Logs a finished run with a param, a five-step metric history, tags and maybe a lock, as `mlflow` would. */
+async function logRun(name: string, alpha: number, lock?: string): Promise<string> {
   const { run } = await api('POST', 'runs/create', { experiment_id: '0', run_name: name, start_time: Date.now() - 65_000, user_id: 'ana' });
   const runId: string = run.info.run_id;
   await api('POST', 'runs/log-batch', {
@@ -39,6 +39,10 @@ async function logRun(name: string, alpha: number): Promise<string> {
   const root = String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, '');
   const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${root}/logs/stdout.txt`, { method: 'PUT', body: `training ${name}\nrmse ${alpha / 5}\n` });
   expect(put.status).toBe(200);
+  if (lock !== undefined) {
+    const putLock = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${root}/environment/lock.txt`, { method: 'PUT', body: lock });
+    expect(putLock.status).toBe(200);
+  }
   await api('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
   return runId;
 }
@@ -58,7 +62,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
       });
       void child.then(() => reject(new Error(`mlproject ui exited: ${output}`)));
     });
-    for (const [name, alpha] of [['red-fox', 0.1], ['blue-owl', 0.5], ['green-eel', 0.9]] as const) await logRun(name, alpha);
+    await logRun('red-fox', 0.1, 'numpy==2.1.0\nscikit-learn==1.5.2\n');
+    await logRun('blue-owl', 0.5, 'numpy==2.1.0\nscikit-learn==1.6.0\n');
+    await logRun('green-eel', 0.9);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 60_000);
 
@@ -77,7 +83,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await page.goto(`${url}/`);
     await page.getByRole('link', { name: 'Default' }).click();
     await page.waitForSelector('.runs-spacer .row');
-    const names = await page.$$eval('.runs-spacer .row .cell:first-child', (cells) => cells.map((c) => c.textContent));
+    const names = await page.$$eval('.runs-spacer .row .cell:nth-child(2)', (cells) => cells.map((c) => c.textContent));
     expect(names.sort()).toEqual(['blue-owl', 'green-eel', 'red-fox']);
     expect(await page.textContent('.row.head')).toContain('rmse');
     await page.screenshot({ path: path.join(shots, 'runs.png') });
@@ -98,5 +104,54 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(await page.textContent('h1')).toBe('blue-owl');
     await page.screenshot({ path: path.join(shots, 'run.png'), fullPage: true });
     expect(errors).toEqual([]);
+  });
+  it('selects two runs, compares them with the differing alpha row marked, overlays their metric and diffs their locks', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await page.goto(`${url}/#/experiments/0`);
+    await page.waitForSelector('.runs-spacer .row');
+    expect(await page.isDisabled('.compare-button')).toBe(true);
+    await page.check('input.select-run[aria-label="select red-fox"]');
+    await page.check('input.select-run[aria-label="select blue-owl"]');
+    expect(page.url()).toContain('#/experiments/0');
+    await page.click('.compare-button');
+    await page.waitForSelector('table.compare tr[data-key="alpha"]');
+    expect(page.url()).toMatch(/#\/compare\?runs=[0-9a-f]+%2C[0-9a-f]+/);
+    expect(await page.getAttribute('table.compare tr[data-key="alpha"]', 'class')).toContain('diff');
+    await page.waitForSelector('.chart .uplot canvas');
+    await page.waitForSelector('.diff-lines .removed');
+    expect(await page.textContent('.diff-lines .removed')).toContain('scikit-learn==1.5.2');
+    expect(await page.textContent('.diff-lines .added')).toContain('scikit-learn==1.6.0');
+
+    // The URL alone rebuilds the page, with the chart options it holds.
+    const shared = `${page.url()}&x=time&log=1&smooth=0.5`;
+    const cold = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    cold.on('pageerror', (error) => errors.push(error.message));
+    await cold.goto(shared);
+    await cold.waitForSelector('.chart .uplot canvas');
+    expect(await cold.isChecked('input.log-y')).toBe(true);
+    expect(await cold.inputValue('select.x-axis')).toBe('time');
+    expect(await cold.inputValue('input.smoothing')).toBe('0.5');
+    await cold.close();
+
+    await page.screenshot({ path: path.join(shots, 'compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('hides a column chosen in the Columns menu and remembers it for the experiment', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${url}/#/experiments/0`);
+    await page.waitForSelector('.runs-spacer .row');
+    expect(await page.textContent('.row.head')).toContain('alpha');
+    await page.click('.column-chooser summary');
+    await page.uncheck('.column-chooser input[data-column="param:alpha"]');
+    expect(await page.textContent('.row.head')).not.toContain('alpha');
+    await page.reload();
+    await page.waitForSelector('.runs-spacer .row');
+    expect(await page.textContent('.row.head')).not.toContain('alpha');
+    expect(await page.textContent('.row.head')).toContain('rmse');
+    await page.evaluate(() => localStorage.clear());
   });
 });

@@ -1,0 +1,30 @@
+// The pure parts of the UI: hash routes round-trip (so shared URLs rebuild the page) and EMA smoothing.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHART, smooth } from '../src/chart-options.js';
+import { formatRoute, parseRoute } from '../src/route.js';
+
+describe('routes', () => {
+  it('round-trips a compare route with its chart options', () => {
+    const route = { page: 'compare' as const, runIds: ['a1', 'b2'], chart: { metrics: ['rmse', 'loss'], x: 'time' as const, log: true, smoothing: 0.6 } };
+    const hash = formatRoute(route);
+    expect(hash).toBe('#/compare?runs=a1%2Cb2&metric=rmse&metric=loss&x=time&log=1&smooth=0.6');
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('leaves default chart options out of a run URL and clamps a bad smoothing', () => {
+    expect(formatRoute({ page: 'run', runId: 'r1', chart: DEFAULT_CHART })).toBe('#/runs/r1');
+    expect(parseRoute('#/runs/r1?metric=rmse&smooth=5')).toEqual({ page: 'run', runId: 'r1', chart: { metrics: ['rmse'], x: 'step', log: false, smoothing: 0.99 } });
+    expect(parseRoute('#/compare')).toEqual({ page: 'compare', runIds: [], chart: DEFAULT_CHART });
+  });
+});
+
+describe('smooth', () => {
+  it('is the identity at 0 and a debiased EMA otherwise, keeping gaps', () => {
+    expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3]);
+    const out = smooth([2, null, 4], 0.5);
+    expect(out[0]).toBeCloseTo(2);
+    expect(out[1]).toBeNull();
+    // (0.5 * 1 + 0.5 * 4) / (0.5 * 0.5 + 0.5) = 2.5 / 0.75
+    expect(out[2]).toBeCloseTo(2.5 / 0.75);
+  });
+});
