@@ -1,18 +1,12 @@
 import {
   RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
   paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict, type Tag,
 } from '@mlproject/tracking';
 import { toMetric } from './convert.js';
 import { decodeValue, encodeValue, type StoreData, type StoredPoint, type StoredRun } from './format.js';
 import { activeRunOf, loggedModelOf, remove, runOf, upsert } from './lookup.js';
 import { renameRun } from './runs.js';
-
-export interface Batch {
-  metrics?: Metric[];
-  params?: Param[];
-  tags?: Tag[];
-}
 
 /** A batch checked and normalized before any lock is taken (params and tags truncated as MLflow does). */
 export interface CheckedBatch {
@@ -22,7 +16,7 @@ export interface CheckedBatch {
 }
 
 /** @throws TrackingError INVALID_PARAMETER_VALUE for limits, bad keys or values. */
-export function checkBatch(batch: Batch): CheckedBatch {
+export function checkBatch(batch: LogBatchRequest): CheckedBatch {
   validateBatch(batch);
   const metrics = batch.metrics ?? [];
   metrics.forEach(validateMetric);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type {
-  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, Metric,
+  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, LogBatchRequest, Metric,
   Page, Param, Run, RunInfo, SearchExperimentsRequest, SearchLoggedModelsRequest, SearchRunsRequest, Tag,
   TrackingStore, UpdateRunRequest,
 } from '@mlproject/tracking';
@@ -108,7 +108,7 @@ export class JsonStore implements TrackingStore {
     return this.file.read((data) => search.searchRuns(data, request));
   }
 
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): Promise<void> {
+  async logBatch(runId: string, batch: LogBatchRequest): Promise<void> {
     const checked = logging.checkBatch(batch);
     await this.file.write((data) => logging.logBatch(data, runId, checked));
   }

@@ -1,17 +1,11 @@
 import {
   RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
   paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict, type Tag,
 } from '@mlproject/tracking';
 import { activeRunRow, loggedModelRow, runRow, write, type Ctx } from './context.js';
 import { renameRun } from './runs.js';
 import { toMetric, type MetricRow } from './rows.js';
-
-export interface Batch {
-  metrics?: Metric[];
-  params?: Param[];
-  tags?: Tag[];
-}
 
 /** Stored form of a metric value: NaN becomes (0, is_nan = 1); SQLite would turn NaN into NULL. */
 function stored(value: number): [number, number] {
@@ -79,7 +73,7 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST (run or model), INVALID_PARAMETER_VALUE (deleted run,
  *   limits, bad keys or values, changed param value).
  */
-export function logBatch(ctx: Ctx, runId: string, batch: Batch): void {
+export function logBatch(ctx: Ctx, runId: string, batch: LogBatchRequest): void {
   validateBatch(batch);
   const metrics = batch.metrics ?? [];
   metrics.forEach(validateMetric);

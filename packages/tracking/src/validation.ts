@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { DatasetInput, Metric, Param, Tag } from './entities.js';
 import { TrackingError } from './errors.js';
+import type { LogBatchRequest } from './store.js';
 
 /**
  * Limits enforced by every store, MLflow 3.x values (`mlflow/utils/validation.py`).
@@ -112,7 +113,7 @@ export function validateExperimentName(name: string): void {
  * Checks the size of a `log-batch` request, as `_validate_batch_log_limits`:
  * ≤ 1000 metrics, ≤ 100 params, ≤ 100 tags, ≤ 1000 entities in total; and no param key twice.
  */
-export function validateBatch(batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): void {
+export function validateBatch(batch: LogBatchRequest): void {
   const m = batch.metrics?.length ?? 0;
   const p = batch.params?.length ?? 0;
   const t = batch.tags?.length ?? 0;
