@@ -1,27 +1,12 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
-  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, pageOf,
+  paramChangedError, validateDatasetInputs,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict,
 } from '@mlproject/tracking';
 import { toMetric } from './convert.js';
 import { decodeValue, encodeValue, type StoreData, type StoredPoint, type StoredRun } from './format.js';
 import { activeRunOf, loggedModelOf, remove, runOf, upsert } from './lookup.js';
 import { renameRun } from './runs.js';
-
-/** A batch checked and normalized before any lock is taken (params and tags truncated as MLflow does). */
-export interface CheckedBatch {
-  metrics: Metric[];
-  params: Param[];
-  tags: Tag[];
-}
-
-/** @throws TrackingError INVALID_PARAMETER_VALUE for limits, bad keys or values. */
-export function checkBatch(batch: LogBatchRequest): CheckedBatch {
-  validateBatch(batch);
-  const metrics = batch.metrics ?? [];
-  metrics.forEach(validateMetric);
-  return { metrics, params: (batch.params ?? []).map(normalizeParam), tags: (batch.tags ?? []).map(normalizeRunTag) };
-}
 
 /** Whether `p` is later than `cur` by (step, timestamp, value), the latest-point rule of MLflow; NaN compares false. */
 export function isLater(p: StoredPoint, cur: StoredPoint): boolean {
@@ -84,7 +69,7 @@ function addModelMetric(data: StoreData, runId: string, m: Metric, point: Stored
  * also recorded as that logged model's metrics.
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST (run or model), INVALID_PARAMETER_VALUE (deleted run, changed param).
  */
-export function logBatch(data: StoreData, runId: string, batch: CheckedBatch): void {
+export function logBatch(data: StoreData, runId: string, batch: Required<LogBatchRequest>): void {
   const run = activeRunOf(data, runId);
   addParams(run, batch.params);
   addMetrics(data, run, batch.metrics);

@@ -4,7 +4,7 @@ import type {
   Page, Param, Run, RunInfo, SearchExperimentsRequest, SearchLoggedModelsRequest, SearchRunsRequest, Tag,
   TrackingStore, UpdateRunRequest,
 } from '@mlproject/tracking';
-import { normalizeParam, normalizeRunTag, validateExperimentName, validateExperimentTag } from '@mlproject/tracking';
+import { checkBatch, normalizeParam, normalizeRunTag, validateExperimentName, validateExperimentTag } from '@mlproject/tracking';
 import { toExperiment, toLoggedModel, toRun, toRunInfo } from './convert.js';
 import * as experiments from './experiments.js';
 import { StoreFile } from './file.js';
@@ -109,7 +109,7 @@ export class JsonStore implements TrackingStore {
   }
 
   async logBatch(runId: string, batch: LogBatchRequest): Promise<void> {
-    const checked = logging.checkBatch(batch);
+    const checked = checkBatch(batch);
     await this.file.write((data) => logging.logBatch(data, runId, checked));
   }
   async logMetric(runId: string, metric: Metric): Promise<void> {

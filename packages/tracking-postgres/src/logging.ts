@@ -1,7 +1,7 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
-  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  RUN_NAME_TAG, TrackingError, checkBatch, decodePageToken, invalidParameter, isLaterPoint, pageOf,
+  paramChangedError, validateDatasetInputs,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict,
 } from '@mlproject/tracking';
 import { lockActiveRun, modelNotFound, runRow } from './context.js';
 import { write, type Ctx, type Queryable } from './db.js';
@@ -98,11 +98,8 @@ async function insertModelMetrics(q: Queryable, runId: string, metrics: Metric[]
  *   limits, bad keys or values, changed param value).
  */
 export async function logBatch(ctx: Ctx, runId: string, batch: LogBatchRequest): Promise<void> {
-  validateBatch(batch);
-  const metrics = batch.metrics ?? [];
-  metrics.forEach(validateMetric);
-  const params = (batch.params ?? []).map(normalizeParam);
-  const tags = new Map((batch.tags ?? []).map(normalizeRunTag).map((t) => [t.key, t.value]));
+  const { metrics, params, tags: tagList } = checkBatch(batch);
+  const tags = new Map(tagList.map((t) => [t.key, t.value]));
   await write(ctx, async (q) => {
     await lockActiveRun(q, runId);
     const conflicts = await insertParamsOnce(q, 'params', runId, params);

@@ -1,7 +1,7 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
-  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  RUN_NAME_TAG, TrackingError, checkBatch, decodePageToken, invalidParameter, isLaterPoint, pageOf,
+  paramChangedError, validateDatasetInputs,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict,
 } from '@mlproject/tracking';
 import { activeRunRow, loggedModelRow, runRow, write, type Ctx } from './context.js';
 import { renameRun } from './runs.js';
@@ -74,11 +74,7 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
  *   limits, bad keys or values, changed param value).
  */
 export function logBatch(ctx: Ctx, runId: string, batch: LogBatchRequest): void {
-  validateBatch(batch);
-  const metrics = batch.metrics ?? [];
-  metrics.forEach(validateMetric);
-  const params = (batch.params ?? []).map(normalizeParam);
-  const tags = (batch.tags ?? []).map(normalizeRunTag);
+  const { metrics, params, tags } = checkBatch(batch);
   write(ctx, () => {
     activeRunRow(ctx, runId);
     insertParams(ctx, runId, params);

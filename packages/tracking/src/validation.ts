@@ -136,6 +136,18 @@ export function validateBatch(batch: LogBatchRequest): void {
   }
 }
 
+/**
+ * Checks a `log-batch` request (`validateBatch`, then each metric) and normalizes it before any
+ * lock is taken: lists default to empty, params and run tags are truncated as MLflow does.
+ * @throws TrackingError INVALID_PARAMETER_VALUE for limits, bad keys or values.
+ */
+export function checkBatch(batch: LogBatchRequest): Required<LogBatchRequest> {
+  validateBatch(batch);
+  const metrics = batch.metrics ?? [];
+  metrics.forEach(validateMetric);
+  return { metrics, params: (batch.params ?? []).map(normalizeParam), tags: (batch.tags ?? []).map(normalizeRunTag) };
+}
+
 /** A param logged again with another value than the one kept. */
 export interface ParamConflict {
   key: string;
