@@ -44,6 +44,7 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
   // read once and written once per key rather than once per point: a 1000-point batch of 10 keys
   // makes 10 reads and 10 writes of latest_metrics instead of 1000 and up to 1000.
   const folded = new Map<string, { row: MetricRow | undefined; changed: boolean }>();
+  const knownModels = new Set<string>();
   for (const m of metrics) {
     const [value, isNan] = stored(m.value);
     const result = insert.run(runId, m.key, value, isNan, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
@@ -56,7 +57,11 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
       }
     }
     if (m.modelId !== undefined && m.modelId !== '') {
-      loggedModelRow(ctx, m.modelId, true);
+      // Look each model up once per batch, not once per point.
+      if (!knownModels.has(m.modelId)) {
+        loggedModelRow(ctx, m.modelId, true);
+        knownModels.add(m.modelId);
+      }
       insertModelMetric.run(m.modelId, m.key, value, isNan, m.timestamp, m.step, runId, m.datasetName ?? '', m.datasetDigest ?? '');
     }
   }
