@@ -8,9 +8,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO, gitCommit, log, nonNegativeInt, parseCli } from '../lib.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = path.join(REPO, 'examples/sklearn-linear');
 const MLFLOW_VERSION = '3.17.2';
 const PYENV_ROOT = process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
@@ -29,25 +28,25 @@ const LABELS = {
   'mlflow-virtualenv-pyenv': 'mlflow run --env-manager virtualenv, python "3.11" (pyenv compiles)',
 };
 
-function parseArgs(argv) {
-  const opts = { cold: 2, warm: 5, only: TOOLS, pyenvCompile: false, json: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--cold') opts.cold = Number(argv[++i]);
-    else if (a === '--warm') opts.warm = Number(argv[++i]);
-    else if (a === '--only') opts.only = argv[++i].split(',');
-    else if (a === '--pyenv-compile') opts.pyenvCompile = true;
-    else if (a === '--json') opts.json = argv[++i];
-    else if (a === '-h' || a === '--help') {
-      console.log('node bench/env/run.mjs [--cold N=2] [--warm N=5] [--only mlproject,mlflow-virtualenv,mlflow-uv,uv] [--pyenv-compile] [--json FILE]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
-  }
+function parseOptions(argv) {
+  const v = parseCli(argv, {
+    cold: { type: 'string' },
+    warm: { type: 'string' },
+    only: { type: 'string' },
+    'pyenv-compile': { type: 'boolean' },
+    json: { type: 'string' },
+  }, 'node bench/env/run.mjs [--cold N=2] [--warm N=5] [--only mlproject,mlflow-virtualenv,mlflow-uv,uv] [--pyenv-compile] [--json FILE]');
+  const opts = {
+    cold: nonNegativeInt('--cold', v.cold, 2),
+    warm: nonNegativeInt('--warm', v.warm, 5),
+    only: v.only === undefined ? TOOLS : v.only.split(','),
+    pyenvCompile: v['pyenv-compile'] ?? false,
+    json: v.json ?? null,
+  };
   for (const t of opts.only) if (!TOOLS.includes(t)) throw new Error(`unknown tool ${t} (one of ${TOOLS.join(', ')})`);
   return opts;
 }
 
-const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -190,7 +189,7 @@ function localRun(tool, ctx) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   const bin = setup();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -253,16 +252,6 @@ async function main() {
   }
 
   report(results, tools, overhead, { uv: uvVersion(bin), opts, stamp, load, commit: gitCommit() }, opts.json);
-}
-
-function gitCommit() {
-  try {
-    const head = execFileSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', REPO, 'status', '--porcelain', '--', 'packages', 'apps'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head}+uncommitted packages/apps changes` : head;
-  } catch {
-    return 'unknown';
-  }
 }
 
 function report(results, tools, overhead, meta, jsonFile) {

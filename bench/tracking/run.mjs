@@ -11,43 +11,42 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { REPO, gitCommit, log, nonNegativeInt, parseCli } from '../lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '../..');
 const MLFLOW_VERSION = '3.17.2';
 const SKLEARN_VERSION = '1.9.1';
 const SERVERS = ['mlproject', 'mlflow'];
 const LOAD_METRICS = 100; // metric points per load-test request
 
-function parseArgs(argv) {
-  const opts = { metricPoints: 10_000, batchPoints: 100_000, runs: 100, params: 100, loadSeconds: 10, connections: 20, only: SERVERS, load: true, json: null };
-  const num = (i) => {
-    const n = Number(argv[i]);
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer, got ${argv[i]}`);
-    return n;
+function parseOptions(argv) {
+  const v = parseCli(argv, {
+    'metric-points': { type: 'string' },
+    'batch-points': { type: 'string' },
+    runs: { type: 'string' },
+    params: { type: 'string' },
+    'load-seconds': { type: 'string' },
+    connections: { type: 'string' },
+    only: { type: 'string' },
+    'no-load': { type: 'boolean' },
+    json: { type: 'string' },
+  }, 'node bench/tracking/run.mjs [--metric-points N=10000] [--batch-points N=100000] [--runs N=100] [--params N=100] [--load-seconds S=10] [--connections C=20] [--only mlproject,mlflow] [--no-load] [--json FILE]');
+  const opts = {
+    metricPoints: nonNegativeInt('--metric-points', v['metric-points'], 10_000),
+    batchPoints: nonNegativeInt('--batch-points', v['batch-points'], 100_000),
+    runs: nonNegativeInt('--runs', v.runs, 100),
+    params: nonNegativeInt('--params', v.params, 100),
+    loadSeconds: nonNegativeInt('--load-seconds', v['load-seconds'], 10),
+    connections: nonNegativeInt('--connections', v.connections, 20),
+    only: v.only === undefined ? SERVERS : v.only.split(','),
+    load: !v['no-load'],
+    json: v.json ?? null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--metric-points') opts.metricPoints = num(++i);
-    else if (a === '--batch-points') opts.batchPoints = num(++i);
-    else if (a === '--runs') opts.runs = num(++i);
-    else if (a === '--params') opts.params = num(++i);
-    else if (a === '--load-seconds') opts.loadSeconds = num(++i);
-    else if (a === '--connections') opts.connections = num(++i);
-    else if (a === '--only') opts.only = argv[++i].split(',');
-    else if (a === '--no-load') opts.load = false;
-    else if (a === '--json') opts.json = argv[++i];
-    else if (a === '-h' || a === '--help') {
-      console.log('node bench/tracking/run.mjs [--metric-points N=10000] [--batch-points N=100000] [--runs N=100] [--params N=100] [--load-seconds S=10] [--connections C=20] [--only mlproject,mlflow] [--no-load] [--json FILE]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
-  }
   for (const s of opts.only) if (!SERVERS.includes(s)) throw new Error(`unknown server ${s} (one of ${SERVERS.join(', ')})`);
   if (opts.runs < 1) throw new Error('--runs must be at least 1');
   return opts;
 }
 
-const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -206,18 +205,8 @@ function metricRows(ctx, dir) {
   return Number(out.trim());
 }
 
-function gitCommit() {
-  try {
-    const head = execFileSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', REPO, 'status', '--porcelain', '--', 'packages', 'apps'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head}+uncommitted packages/apps changes` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   if (!existsSync(path.join(REPO, 'apps/cli/dist/mlproject.mjs'))) throw new Error('apps/cli/dist is missing: run ./setup (or pnpm build) first');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-tracking-'));

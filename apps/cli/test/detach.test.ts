@@ -112,3 +112,27 @@ describe('nested projects', () => {
     expect(listed.map((r) => r.info.status)).toEqual(['KILLED', 'KILLED']);
   });
 });
+
+describe('run -v/--version and --require-clean on the command line', () => {
+  it('takes --version after the URI as the git version, and refuses a dirty tree with --require-clean', async () => {
+    const cwd = tempDir('git-cli');
+    const repo = writeProject(path.join(cwd, 'repo'), { MLproject: 'entry_points:\n  main:\n    command: "echo one"\n' });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-qm', 'one');
+    git('tag', 'v1');
+    writeProject(repo, { MLproject: 'entry_points:\n  main:\n    command: "echo two"\n' });
+    git('commit', '-qam', 'two');
+    const atTag = await mlproject(['run', `file://${repo}`, '--version', 'v1', '--env-manager', 'local'], { cwd, env: { MLPROJECT_CACHE_DIR: path.join(cwd, 'cache') } });
+    expect(atTag.exitCode, atTag.all).toBe(0);
+    expect(atTag.stdout).toMatch(/^one$/m);
+    const short = await mlproject(['run', `file://${repo}`, '-v', 'v1', '--env-manager', 'local', '--dry-run'], { cwd, env: { MLPROJECT_CACHE_DIR: path.join(cwd, 'cache') } });
+    expect(short.stdout).toMatch(/Command: +echo one/);
+    writeProject(repo, { 'untracked.txt': 'x' });
+    const refused = await mlproject(['run', repo, '--require-clean', '--env-manager', 'local'], { cwd });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/^mlproject: error: --require-clean: .* has uncommitted changes or untracked files\n {2}hint: /);
+    expect((await mlproject(['--version'], { cwd })).stdout).toBe('0.1.0');
+  });
+});

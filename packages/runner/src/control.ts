@@ -78,7 +78,8 @@ export async function cancelRun(
     });
   }
   const waitOptions = { timeoutMs: options.timeoutMs ?? 60_000, ...(options.artifacts ? { artifacts: options.artifacts } : {}) };
-  const sameProcess = processStartTime(pid) !== null && processStartTime(pid) === tags[RUNNER_TAGS.startedAt];
+  const startTime = processStartTime(pid);
+  const sameProcess = startTime !== null && startTime === tags[RUNNER_TAGS.startedAt];
   if (sameProcess) {
     process.kill(pid, options.signal ?? 'SIGTERM');
     return { kind: 'cancelled', run: await waitForRun(store, runId, waitOptions) };

@@ -168,7 +168,7 @@ async function reapOnce(
 /** One line about a reaped run, for a note on stderr. */
 export function reapNotice(reaped: ReapedRun): string {
   if (reaped.error !== undefined) {
-    return `mlproject: warning: run ${reaped.runId} is RUNNING but its ${reaped.why.replace(/^runner/, 'runner')}; marking it FAILED failed: ${(reaped.error as Error).message ?? String(reaped.error)}`;
+    return `mlproject: warning: run ${reaped.runId} is RUNNING but its ${reaped.why}; marking it FAILED failed: ${(reaped.error as Error).message ?? String(reaped.error)}`;
   }
   return `mlproject: note: run ${reaped.runId} was RUNNING but its ${reaped.why}: marked FAILED (mlproject.status.reason=runner-lost)${reaped.killedChild ? ', its leftover processes killed' : ''}`;
 }

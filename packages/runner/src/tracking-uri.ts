@@ -32,7 +32,7 @@ export interface OpenedStore {
   uri: string;
   /**
    * Local directory that `mlflow-artifacts:/` maps to: `<store dir>/mlartifacts` for file stores,
-   * `MLFLOW_ARTIFACTS_DESTINATION` or `./mlartifacts` for PostgreSQL; null for a remote server,
+   * `MLFLOW_ARTIFACTS_DESTINATION` or {@link postgresArtifactsDir} for PostgreSQL; null for a remote server,
    * which keeps its own.
    */
   artifactsDestination: string | null;

@@ -1,33 +1,12 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
-  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, pageOf,
+  paramChangedError, validateDatasetInputs,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict,
 } from '@mlproject/tracking';
 import { toMetric } from './convert.js';
 import { decodeValue, encodeValue, type StoreData, type StoredPoint, type StoredRun } from './format.js';
 import { activeRunOf, loggedModelOf, remove, runOf, upsert } from './lookup.js';
 import { renameRun } from './runs.js';
-
-export interface Batch {
-  metrics?: Metric[];
-  params?: Param[];
-  tags?: Tag[];
-}
-
-/** A batch checked and normalized before any lock is taken (params and tags truncated as MLflow does). */
-export interface CheckedBatch {
-  metrics: Metric[];
-  params: Param[];
-  tags: Tag[];
-}
-
-/** @throws TrackingError INVALID_PARAMETER_VALUE for limits, bad keys or values. */
-export function checkBatch(batch: Batch): CheckedBatch {
-  validateBatch(batch);
-  const metrics = batch.metrics ?? [];
-  metrics.forEach(validateMetric);
-  return { metrics, params: (batch.params ?? []).map(normalizeParam), tags: (batch.tags ?? []).map(normalizeRunTag) };
-}
 
 /** Whether `p` is later than `cur` by (step, timestamp, value), the latest-point rule of MLflow; NaN compares false. */
 export function isLater(p: StoredPoint, cur: StoredPoint): boolean {
@@ -49,15 +28,18 @@ function addParams(run: StoredRun, params: Param[]): void {
 
 function addMetrics(data: StoreData, run: StoredRun, metrics: Metric[]): void {
   const seen = new Map<string, Set<string>>();
+  const histories = new Map(run.metrics.map((h) => [h.key, h]));
+  const modelSeen = new Map<string, Set<string>>();
   for (const m of metrics) {
     const point: StoredPoint = { value: encodeValue(m.value), timestamp: m.timestamp, step: m.step };
     if (m.modelId) point.modelId = m.modelId;
     if (m.datasetName) point.datasetName = m.datasetName;
     if (m.datasetDigest) point.datasetDigest = m.datasetDigest;
-    let history = run.metrics.find((h) => h.key === m.key);
+    let history = histories.get(m.key);
     if (history === undefined) {
       history = { key: m.key, latest: { ...point }, points: [] };
       run.metrics.push(history);
+      histories.set(m.key, history);
     }
     let ids = seen.get(m.key);
     if (ids === undefined) seen.set(m.key, (ids = new Set(history.points.map(pointId))));
@@ -68,19 +50,28 @@ function addMetrics(data: StoreData, run: StoredRun, metrics: Metric[]): void {
         history.latest = { value: point.value, timestamp: point.timestamp, step: point.step };
       }
     }
-    if (m.modelId) addModelMetric(data, run.runId, m, point);
+    if (m.modelId) addModelMetric(data, run.runId, m, point, modelSeen);
   }
 }
 
-function addModelMetric(data: StoreData, runId: string, m: Metric, point: StoredPoint): void {
+/** Identity of a logged model's metric row: a second row equal in all of these is dropped. */
+const modelMetricId = (x: { key: string; runId: string; datasetName: string; datasetDigest: string } & Parameters<typeof pointId>[0]): string =>
+  JSON.stringify([x.key, pointId(x), x.runId, x.datasetName, x.datasetDigest]);
+
+/** `seen` holds, per model ID, the identities of its rows, built once per batch rather than scanned per point. */
+function addModelMetric(data: StoreData, runId: string, m: Metric, point: StoredPoint, seen: Map<string, Set<string>>): void {
   const model = loggedModelOf(data, m.modelId ?? '', true);
   const row = {
     key: m.key, value: point.value, timestamp: m.timestamp, step: m.step,
     runId, datasetName: m.datasetName ?? '', datasetDigest: m.datasetDigest ?? '',
   };
-  const same = (x: typeof row): boolean => x.key === row.key && pointId(x) === pointId(row) && x.runId === row.runId
-    && x.datasetName === row.datasetName && x.datasetDigest === row.datasetDigest;
-  if (!model.metrics.some(same)) model.metrics.push(row);
+  let ids = seen.get(model.modelId);
+  if (ids === undefined) seen.set(model.modelId, (ids = new Set(model.metrics.map(modelMetricId))));
+  const id = modelMetricId(row);
+  if (!ids.has(id)) {
+    ids.add(id);
+    model.metrics.push(row);
+  }
 }
 
 /**
@@ -90,7 +81,7 @@ function addModelMetric(data: StoreData, runId: string, m: Metric, point: Stored
  * also recorded as that logged model's metrics.
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST (run or model), INVALID_PARAMETER_VALUE (deleted run, changed param).
  */
-export function logBatch(data: StoreData, runId: string, batch: CheckedBatch): void {
+export function logBatch(data: StoreData, runId: string, batch: Required<LogBatchRequest>): void {
   const run = activeRunOf(data, runId);
   addParams(run, batch.params);
   addMetrics(data, run, batch.metrics);

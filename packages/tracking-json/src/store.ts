@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type {
-  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, Metric,
+  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, LogBatchRequest, Metric,
   Page, Param, Run, RunInfo, SearchExperimentsRequest, SearchLoggedModelsRequest, SearchRunsRequest, Tag,
   TrackingStore, UpdateRunRequest,
 } from '@mlproject/tracking';
-import { normalizeParam, normalizeRunTag, validateExperimentName, validateExperimentTag } from '@mlproject/tracking';
+import { checkBatch, normalizeParam, normalizeRunTag, validateExperimentName, validateExperimentTag } from '@mlproject/tracking';
 import { toExperiment, toLoggedModel, toRun, toRunInfo } from './convert.js';
 import * as experiments from './experiments.js';
 import { StoreFile } from './file.js';
@@ -108,8 +108,8 @@ export class JsonStore implements TrackingStore {
     return this.file.read((data) => search.searchRuns(data, request));
   }
 
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): Promise<void> {
-    const checked = logging.checkBatch(batch);
+  async logBatch(runId: string, batch: LogBatchRequest): Promise<void> {
+    const checked = checkBatch(batch);
     await this.file.write((data) => logging.logBatch(data, runId, checked));
   }
   async logMetric(runId: string, metric: Metric): Promise<void> {

@@ -1,18 +1,12 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
-  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  RUN_NAME_TAG, TrackingError, checkBatch, decodePageToken, invalidParameter, isLaterPoint, pageOf,
+  paramChangedError, validateDatasetInputs,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict,
 } from '@mlproject/tracking';
 import { lockActiveRun, modelNotFound, runRow } from './context.js';
 import { write, type Ctx, type Queryable } from './db.js';
 import { toMetric, type MetricRow } from './rows.js';
 import { renameRun, upsertRunTags } from './runs.js';
-
-export interface Batch {
-  metrics?: Metric[];
-  params?: Param[];
-  tags?: Tag[];
-}
 
 /**
  * Inserts write-once params of one owner (a run or a logged model) in one statement and returns the
@@ -103,12 +97,9 @@ async function insertModelMetrics(q: Queryable, runId: string, metrics: Metric[]
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST (run or model), INVALID_PARAMETER_VALUE (deleted run,
  *   limits, bad keys or values, changed param value).
  */
-export async function logBatch(ctx: Ctx, runId: string, batch: Batch): Promise<void> {
-  validateBatch(batch);
-  const metrics = batch.metrics ?? [];
-  metrics.forEach(validateMetric);
-  const params = (batch.params ?? []).map(normalizeParam);
-  const tags = new Map((batch.tags ?? []).map(normalizeRunTag).map((t) => [t.key, t.value]));
+export async function logBatch(ctx: Ctx, runId: string, batch: LogBatchRequest): Promise<void> {
+  const { metrics, params, tags: tagList } = checkBatch(batch);
+  const tags = new Map(tagList.map((t) => [t.key, t.value]));
   await write(ctx, async (q) => {
     await lockActiveRun(q, runId);
     const conflicts = await insertParamsOnce(q, 'params', runId, params);

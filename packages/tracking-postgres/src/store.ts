@@ -1,6 +1,6 @@
 import { TrackingError } from '@mlproject/tracking';
 import type {
-  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, Metric,
+  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, LogBatchRequest, Metric,
   Page, Param, Run, RunInfo, SearchExperimentsRequest, SearchLoggedModelsRequest, SearchRunsRequest, Tag,
   TrackingStore, TrackingErrorCode, UpdateRunRequest,
 } from '@mlproject/tracking';
@@ -99,7 +99,7 @@ export class PostgresStore implements TrackingStore {
     return search.searchRuns(this.ctx, request);
   }
 
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): Promise<void> {
+  async logBatch(runId: string, batch: LogBatchRequest): Promise<void> {
     return logging.logBatch(this.ctx, runId, batch);
   }
   async logMetric(runId: string, metric: Metric): Promise<void> {

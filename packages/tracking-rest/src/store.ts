@@ -1,5 +1,5 @@
 import type {
-  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, Metric, Page, Param,
+  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, LogBatchRequest, Metric, Page, Param,
   Run, RunInfo, SearchExperimentsRequest, SearchLoggedModelsRequest, SearchRunsRequest, Tag, TrackingStore, UpdateRunRequest,
 } from '@mlproject/tracking';
 import { RestArtifacts } from './artifacts.js';
@@ -139,7 +139,7 @@ export class RestStore implements TrackingStore {
     return page(list(answer, 'runs').map(readRun), str(answer, 'next_page_token'));
   }
 
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): Promise<void> {
+  async logBatch(runId: string, batch: LogBatchRequest): Promise<void> {
     await this.post('/runs/log-batch', {
       run_id: runId, metrics: (batch.metrics ?? []).map(metricJson), params: tagsJson(batch.params ?? []), tags: tagsJson(batch.tags ?? []),
     });

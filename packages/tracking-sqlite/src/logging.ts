@@ -1,17 +1,11 @@
 import {
-  RUN_NAME_TAG, TrackingError, decodePageToken, invalidParameter, isLaterPoint, normalizeParam, normalizeRunTag, pageOf,
-  paramChangedError, validateBatch, validateDatasetInputs, validateMetric,
-  type DatasetInput, type Metric, type Page, type Param, type ParamConflict, type Tag,
+  RUN_NAME_TAG, TrackingError, checkBatch, decodePageToken, invalidParameter, isLaterPoint, pageOf,
+  paramChangedError, validateDatasetInputs,
+  type DatasetInput, type LogBatchRequest, type Metric, type Page, type Param, type ParamConflict,
 } from '@mlproject/tracking';
 import { activeRunRow, loggedModelRow, runRow, write, type Ctx } from './context.js';
 import { renameRun } from './runs.js';
 import { toMetric, type MetricRow } from './rows.js';
-
-export interface Batch {
-  metrics?: Metric[];
-  params?: Param[];
-  tags?: Tag[];
-}
 
 /** Stored form of a metric value: NaN becomes (0, is_nan = 1); SQLite would turn NaN into NULL. */
 function stored(value: number): [number, number] {
@@ -50,6 +44,7 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
   // read once and written once per key rather than once per point: a 1000-point batch of 10 keys
   // makes 10 reads and 10 writes of latest_metrics instead of 1000 and up to 1000.
   const folded = new Map<string, { row: MetricRow | undefined; changed: boolean }>();
+  const knownModels = new Set<string>();
   for (const m of metrics) {
     const [value, isNan] = stored(m.value);
     const result = insert.run(runId, m.key, value, isNan, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
@@ -62,7 +57,11 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
       }
     }
     if (m.modelId !== undefined && m.modelId !== '') {
-      loggedModelRow(ctx, m.modelId, true);
+      // Look each model up once per batch, not once per point.
+      if (!knownModels.has(m.modelId)) {
+        loggedModelRow(ctx, m.modelId, true);
+        knownModels.add(m.modelId);
+      }
       insertModelMetric.run(m.modelId, m.key, value, isNan, m.timestamp, m.step, runId, m.datasetName ?? '', m.datasetDigest ?? '');
     }
   }
@@ -79,12 +78,8 @@ function insertMetrics(ctx: Ctx, runId: string, metrics: Metric[]): void {
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST (run or model), INVALID_PARAMETER_VALUE (deleted run,
  *   limits, bad keys or values, changed param value).
  */
-export function logBatch(ctx: Ctx, runId: string, batch: Batch): void {
-  validateBatch(batch);
-  const metrics = batch.metrics ?? [];
-  metrics.forEach(validateMetric);
-  const params = (batch.params ?? []).map(normalizeParam);
-  const tags = (batch.tags ?? []).map(normalizeRunTag);
+export function logBatch(ctx: Ctx, runId: string, batch: LogBatchRequest): void {
+  const { metrics, params, tags } = checkBatch(batch);
   write(ctx, () => {
     activeRunRow(ctx, runId);
     insertParams(ctx, runId, params);

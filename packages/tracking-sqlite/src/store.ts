@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type {
-  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, Metric,
+  CreateLoggedModelRequest, CreateRunRequest, DatasetInput, Experiment, LoggedModel, LoggedModelStatus, LogBatchRequest, Metric,
   Page, Param, Run, RunInfo, SearchExperimentsRequest, SearchLoggedModelsRequest, SearchRunsRequest, Tag,
   TrackingStore, UpdateRunRequest,
 } from '@mlproject/tracking';
@@ -93,7 +93,7 @@ export class SqliteStore implements TrackingStore {
     return search.searchRuns(this.ctx, request);
   }
 
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): Promise<void> {
+  async logBatch(runId: string, batch: LogBatchRequest): Promise<void> {
     logging.logBatch(this.ctx, runId, batch);
   }
   async logMetric(runId: string, metric: Metric): Promise<void> {

@@ -9,6 +9,13 @@ export interface Page<T> {
   nextPageToken?: string;
 }
 
+/** The entries of one `logBatch` call; each list may be absent. */
+export interface LogBatchRequest {
+  metrics?: Metric[];
+  params?: Param[];
+  tags?: Tag[];
+}
+
 export interface CreateRunRequest {
   experimentId: string;
   userId: string;
@@ -92,7 +99,7 @@ export interface TrackingStore {
   searchRuns(request: SearchRunsRequest): Promise<Page<Run>>;
 
   /** Params are write-once (same value is a no-op); duplicate metric points are dropped; tags upsert. */
-  logBatch(runId: string, batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): Promise<void>;
+  logBatch(runId: string, batch: LogBatchRequest): Promise<void>;
   logMetric(runId: string, metric: Metric): Promise<void>;
   logParam(runId: string, param: Param): Promise<void>;
   setTag(runId: string, tag: Tag): Promise<void>;

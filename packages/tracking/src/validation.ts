@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { DatasetInput, Metric, Param, Tag } from './entities.js';
 import { TrackingError } from './errors.js';
+import type { LogBatchRequest } from './store.js';
 
 /**
  * Limits enforced by every store, MLflow 3.x values (`mlflow/utils/validation.py`).
@@ -112,7 +113,7 @@ export function validateExperimentName(name: string): void {
  * Checks the size of a `log-batch` request, as `_validate_batch_log_limits`:
  * ≤ 1000 metrics, ≤ 100 params, ≤ 100 tags, ≤ 1000 entities in total; and no param key twice.
  */
-export function validateBatch(batch: { metrics?: Metric[]; params?: Param[]; tags?: Tag[] }): void {
+export function validateBatch(batch: LogBatchRequest): void {
   const m = batch.metrics?.length ?? 0;
   const p = batch.params?.length ?? 0;
   const t = batch.tags?.length ?? 0;
@@ -133,6 +134,18 @@ export function validateBatch(batch: { metrics?: Metric[]; params?: Param[]; tag
   if (duplicates.size > 0) {
     throw invalidParameter(`Duplicate parameter keys have been submitted: [${[...duplicates].map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`);
   }
+}
+
+/**
+ * Checks a `log-batch` request (`validateBatch`, then each metric) and normalizes it before any
+ * lock is taken: lists default to empty, params and run tags are truncated as MLflow does.
+ * @throws TrackingError INVALID_PARAMETER_VALUE for limits, bad keys or values.
+ */
+export function checkBatch(batch: LogBatchRequest): Required<LogBatchRequest> {
+  validateBatch(batch);
+  const metrics = batch.metrics ?? [];
+  metrics.forEach(validateMetric);
+  return { metrics, params: (batch.params ?? []).map(normalizeParam), tags: (batch.tags ?? []).map(normalizeRunTag) };
 }
 
 /** A param logged again with another value than the one kept. */

@@ -56,7 +56,7 @@ export function registerRun(program: Command, io: { out: (s: string) => void; er
     .option('--experiment-id <id>', 'ID of the experiment to log to')
     .option('--run-name <name>', 'name of the run')
     .option('--tracking-uri <uri>', 'tracking store (default: MLFLOW_TRACKING_URI, else sqlite:///mlproject.db)')
-    .option('--dry-run', 'print the entry point, parameters and exact command that would run; touch nothing')
+    .option('--dry-run', 'print the entry point, parameters and exact command that would run; create no run, build nothing, start nothing (a git or archive project is still fetched into the cache, to be read)')
     .option('--rebuild-env', 'build the environment again even if a cached one matches')
     .option('--frozen-from <run-id>', 'build the environment from the lock recorded with that run (same packages, no resolution)')
     .option('--detach', 'print the run ID once the command has started and return; the run goes on (see runs logs/wait/cancel)')

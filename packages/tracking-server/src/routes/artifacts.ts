@@ -82,9 +82,7 @@ function tooLarge(limit: number): Error {
 async function fileUnderRoot(root: string, target: string): Promise<import('node:fs').Stats | null> {
   const info = await statOrNull(target);
   if (info === null || !info.isFile()) return null;
-  const [realRoot, realTarget] = await Promise.all([realpath(root).catch(() => root), realpath(target)]);
-  if (!realTarget.startsWith(`${realRoot}/`)) return null;
-  return info;
+  return (await reallyUnder(root, target)) ? info : null;
 }
 
 /** Sends a file as an attachment (never rendered by a browser as a page of this origin). */
