@@ -69,6 +69,11 @@ export async function searchExperiments(): Promise<Experiment[]> {
   return all;
 }
 
+/** One experiment by ID. @throws ApiError RESOURCE_DOES_NOT_EXIST when there is none. */
+export async function getExperiment(experimentId: string): Promise<Experiment> {
+  return (await get<{ experiment: Experiment }>('experiments/get', { experiment_id: experimentId })).experiment;
+}
+
 export interface RunQuery { experimentIds: string[]; filter: string; orderBy: string[]; maxResults: number; pageToken?: string }
 
 /** One page of `runs/search`. @throws ApiError with the server's message on a bad filter. */
