@@ -11,7 +11,7 @@ export { localArtifacts, type ArtifactAccess, type ArtifactFile } from './artifa
 export { resolveExperimentId } from './experiment.js';
 export { chooseEnvManager, defaultRegistry } from './environment.js';
 export { finalStatus } from './exec.js';
-export { UNCOMMITTED_DIFF_ARTIFACT, DIRTY_TAG } from './run.js';
+export { UNCOMMITTED_DIFF_ARTIFACT, DIRTY_TAG, COMMAND_TAG, commandTag } from './run.js';
 export type { Provenance } from '@mlproject/source';
 export { killGraceMs, DEFAULT_KILL_GRACE_MS } from './exec.js';
 export { RUNNER_TAGS, STATUS_REASON_TAG, HEARTBEAT_MS, startLiveness, type Liveness } from './liveness.js';

@@ -79,7 +79,7 @@ export async function run(options: RunOptions): Promise<SubmittedRun> {
       });
     }
     await store.logBatch(runId, { params });
-    const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }];
+    const tags: Tag[] = [{ key: 'mlflow.project.backend', value: 'local' }, commandTag(command)];
     if (manager !== 'local') tags.push({ key: 'mlflow.project.env', value: manager });
     if (options.frozenFrom !== undefined) tags.push({ key: FROZEN_FROM_TAG, value: options.frozenFrom });
     await store.logBatch(runId, { tags });
@@ -149,6 +149,22 @@ function interrupted(runId: string, cause?: unknown): RunnerError {
 export const UNCOMMITTED_DIFF_ARTIFACT = 'source/uncommitted.diff';
 /** `true` when the project's git tree had uncommitted changes or untracked files (ours, not MLflow's). */
 export const DIRTY_TAG = 'mlproject.source.git.dirty';
+
+/** The exact string given to `bash -c` (ours: MLflow records no command). */
+export const COMMAND_TAG = 'mlproject.command';
+/** Longest run tag value a store keeps (MLflow's limit), in characters. */
+const TAG_VALUE_LIMIT = 8000;
+
+/**
+ * The tag recording the command that runs. A command longer than a tag value may be (8000
+ * characters) is cut, and its end says so and gives the full length, so a cut value is never taken
+ * for the whole command.
+ */
+export function commandTag(command: string): Tag {
+  if (command.length <= TAG_VALUE_LIMIT) return { key: COMMAND_TAG, value: command };
+  const note = ` … [cut: the command has ${command.length} characters]`;
+  return { key: COMMAND_TAG, value: command.slice(0, TAG_VALUE_LIMIT - note.length) + note };
+}
 
 /**
  * Creates the run with MLflow's tags (`mlflow/projects/utils.py::_create_run`): user, source name and

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '@mlproject/tracking-sqlite';
-import { finalStatus, run } from '../src/index.js';
+import { commandTag, finalStatus, run } from '../src/index.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlproject-runner-'));
@@ -49,6 +49,7 @@ describe('run() with the local env manager (real bash, real SQLite, real REST se
     const tags = Object.fromEntries(stored.data.tags.map((t) => [t.key, t.value]));
     expect(tags['mlflow.project.backend']).toBe('local');
     expect(tags['mlflow.project.env']).toBeUndefined();
+    expect(tags['mlproject.command']).toBe("bash record.sh hi 'friend; rm -rf /' --extra 'x y'");
     expect(stored.info.status).toBe('FINISHED');
   });
 
@@ -81,6 +82,18 @@ describe('run() with the local env manager (real bash, real SQLite, real REST se
     await expect(run({ uri: 'nope', cwd })).rejects.toMatchObject({ code: 'ERR_MLPROJECT_SOURCE_NOT_FOUND' });
     const { existsSync } = await import('node:fs');
     expect(existsSync(path.join(cwd, 'mlproject.db'))).toBe(false);
+  });
+});
+
+describe('commandTag', () => {
+  it('keeps a command whole up to 8000 characters and cuts a longer one, saying so', () => {
+    const whole = `python train.py ${'x'.repeat(7984)}`;
+    expect(commandTag(whole)).toEqual({ key: 'mlproject.command', value: whole });
+    const long = `python train.py ${'y'.repeat(9000)}`;
+    const { value } = commandTag(long);
+    expect(value).toHaveLength(8000);
+    expect(value.startsWith('python train.py yyy')).toBe(true);
+    expect(value).toMatch(/ … \[cut: the command has 9016 characters\]$/);
   });
 });
 
