@@ -11,7 +11,7 @@ import { loggedModelRoutes } from './routes/logged-models.js';
 import { loggingRoutes } from './routes/logging.js';
 import { runRoutes } from './routes/runs.js';
 import type { ApiContext, ApiRoute } from './routes/types.js';
-import { registerUi, uiFallback } from './ui.js';
+import { isUiRequest, registerUi, uiFallback } from './ui.js';
 
 /** The MLflow version whose REST API this server speaks, answered by `GET /version`. */
 export const MLFLOW_API_VERSION = '3.0.0';
@@ -30,7 +30,10 @@ export interface TrackingServerOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Require a token or Basic credentials on every call but `/health` and `/version`. Default: none. */
+  /**
+   * Require a token or Basic credentials on every call but `/health`, `/version` and the web UI's own
+   * files (`uiDirectory`: they hold no data; the UI asks for the credentials itself). Default: none.
+   */
   auth?: ServerAuth;
   /** Largest JSON request body in bytes; larger ones get 413. Default 16 MiB (a full log-batch is well under 1 MiB). */
   maxRequestBytes?: number;
@@ -38,7 +41,8 @@ export interface TrackingServerOptions {
   maxArtifactBytes?: number;
   /**
    * Absolute directory of a built web UI (`@mlproject/ui`'s `dist/`, with `index.html`) to serve at `/`,
-   * with every other non-API GET answered by its `index.html`. Default: no UI.
+   * with every other non-API GET answered by its `index.html`. These files are served without auth
+   * (`isUiRequest`); the API and the artifacts still need it. Default: no UI.
    */
   uiDirectory?: string;
   /** Called after each response (for logs and tests); `ms` is the handling time. */
@@ -98,7 +102,11 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
       onResponse({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime });
     });
   }
-  installSecurity(app, { auth: options.auth, loopbackOnly: isLoopbackHost(options.host ?? '127.0.0.1') });
+  installSecurity(app, {
+    auth: options.auth,
+    loopbackOnly: isLoopbackHost(options.host ?? '127.0.0.1'),
+    ...(options.uiDirectory !== undefined ? { isPublic: isUiRequest } : {}),
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.setErrorHandler((error, _request, reply) => {
@@ -107,7 +115,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (options.uiDirectory !== undefined && uiFallback(request, reply, path)) return reply;
+    if (options.uiDirectory !== undefined && uiFallback(request, reply, path, options.uiDirectory)) return reply;
     const allowed = [...new Set(known.filter((k) => k.method !== 'HEAD' && k.pattern.test(path)).map((k) => k.method))];
     const { status, body } = endpointNotFound(request.method, path, allowed);
     return send(reply.code(status), body);

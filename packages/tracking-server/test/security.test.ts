@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authorized } from '../src/http/security.js';
+import { authorized, unauthenticatedMessage } from '../src/http/security.js';
 import { call, rawRequest, useServer } from './helpers.js';
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -10,11 +10,19 @@ const SEARCH = '/api/2.0/mlflow/experiments/search?max_results=5';
 describe('auth', () => {
   const h = useServer({ auth: { token: 'tok-123', users: [{ username: 'ana', password: 'p:w' }] } });
 
-  it('refuses calls without valid credentials with 401 UNAUTHENTICATED and says how to authenticate', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: basic('ana', 'nope') }, { authorization: basic('bob', 'p:w') }, { authorization: 'Basic !!!' }]) {
+  it('refuses calls without valid credentials with 401 UNAUTHENTICATED and says how to authenticate, or what was wrong', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /^Authentication required: set MLFLOW_TRACKING_TOKEN/],
+      [{ authorization: 'Bearer wrong' }, /^Credentials refused: wrong token$/],
+      [{ authorization: basic('ana', 'nope') }, /^Credentials refused: wrong user name or password$/],
+      [{ authorization: basic('bob', 'p:w') }, /^Credentials refused: wrong user name or password$/],
+      [{ authorization: 'Basic !!!' }, /^Credentials refused: wrong user name or password$/],
+      [{ authorization: 'Digest x' }, /^Credentials refused: this server takes a token \(Bearer\) or a user name and password \(Basic\)$/],
+    ];
+    for (const [headers, message] of cases) {
       const answer = await call(h.env.server.url, 'GET', SEARCH, undefined, headers);
       expect(answer.status, JSON.stringify(headers)).toBe(401);
-      expect(answer.json).toMatchObject({ error_code: 'UNAUTHENTICATED', message: expect.stringMatching(/MLFLOW_TRACKING_TOKEN/) });
+      expect(answer.json).toMatchObject({ error_code: 'UNAUTHENTICATED', message: expect.stringMatching(message) });
       expect(answer.headers.get('www-authenticate')).toBe('Basic realm="mlproject", Bearer');
     }
     const create = await call(h.env.server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'sneaky' });
@@ -29,6 +37,14 @@ describe('auth', () => {
     expect((await call(h.env.server.url, 'GET', SEARCH, undefined, { authorization: 'Bearer tok-123' })).status).toBe(200);
     expect((await call(h.env.server.url, 'GET', SEARCH, undefined, { authorization: basic('ana', 'p:w') })).status).toBe(200);
     expect((await call(h.env.server.url, 'GET', '/health')).text).toBe('OK');
+  });
+});
+
+describe('unauthenticatedMessage()', () => {
+  it('names the one scheme a single-scheme server takes', () => {
+    expect(unauthenticatedMessage('Basic YTpi', { token: 't' })).toBe('Credentials refused: this server takes only a token (Bearer)');
+    expect(unauthenticatedMessage('Bearer t', { users: [{ username: 'a', password: 'b' }] })).toBe('Credentials refused: this server takes only a user name and password (Basic)');
+    expect(unauthenticatedMessage('  ', { token: 't' })).toMatch(/^Authentication required/);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, useServer } from './helpers.js';
+import { call, rawRequest, useServer } from './helpers.js';
 
 // A stand-in for the built UI: the test is about serving a directory, not about the UI.
 const ui = mkdtempSync(join(tmpdir(), 'mlproject-ui-dist-'));
@@ -44,5 +44,94 @@ describe('uiDirectory', () => {
     const search = await call(s.env.server.url, 'POST', '/ajax-api/2.0/mlflow/experiments/search', { max_results: 10 });
     expect(search.status).toBe(200);
     expect(search.json.experiments[0].name).toBe('Default');
+  });
+});
+
+describe('uiDirectory on a server that requires auth', () => {
+  const token = { authorization: 'Bearer tok-123' };
+  const basic = { authorization: `Basic ${Buffer.from('ana:p:w').toString('base64')}` };
+
+  /** A run with `notes.txt` uploaded with the token; returns the /get-artifact path of that file. */
+  async function runWithArtifact(url: string, store: { createRun: (r: never) => Promise<{ info: { runId: string; artifactUri: string } }> }): Promise<string> {
+    const run = await store.createRun({ experimentId: '0', userId: 'u', startTime: 1, tags: [] } as never);
+    const root = run.info.artifactUri.replace('mlflow-artifacts:/', '');
+    const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${root}/notes.txt`, { method: 'PUT', body: 'secret notes', headers: token });
+    expect(put.status).toBe(200);
+    return `/get-artifact?run_id=${run.info.runId}&path=notes.txt`;
+  }
+
+  describe('with a token and Basic users', () => {
+    const s = useServer({ uiDirectory: ui, auth: { token: 'tok-123', users: [{ username: 'ana', password: 'p:w' }] } });
+
+    it('serves index.html, a bundle file and page paths (SPA fallback) without credentials', async () => {
+      for (const path of ['/', '/index.html', '/experiments/0?filter=x']) {
+        const page = await call(s.env.server.url, 'GET', path);
+        expect(page.status, path).toBe(200);
+        expect(page.text, path).toContain('<div id="app">');
+      }
+      const js = await call(s.env.server.url, 'GET', '/assets/app.js');
+      expect(js).toMatchObject({ status: 200, text: 'console.log("ui");' });
+      expect((await fetch(`${s.env.server.url}/assets/app.js`, { method: 'HEAD' })).status).toBe(200);
+      expect((await call(s.env.server.url, 'GET', '/health')).text).toBe('OK');
+    });
+
+    it('still refuses the API, /get-artifact and the artifact service without credentials, and answers them with the token or a user', async () => {
+      const artifact = await runWithArtifact(s.env.server.url, s.env.store as never);
+      const listing = '/api/2.0/mlflow-artifacts/artifacts?path=0';
+      for (const path of ['/ajax-api/2.0/mlflow/experiments/search?max_results=5', '/api/2.0/mlflow/experiments/search?max_results=5', artifact, listing, '/ajax-api/3.0/mlflow/server-info']) {
+        const anonymous = await call(s.env.server.url, 'GET', path);
+        expect(anonymous.status, path).toBe(401);
+        expect(anonymous.json, path).toMatchObject({ error_code: 'UNAUTHENTICATED' });
+        expect(anonymous.text, path).not.toContain('secret notes');
+        expect((await call(s.env.server.url, 'GET', path, undefined, token)).status, path).toBe(200);
+        expect((await call(s.env.server.url, 'GET', path, undefined, basic)).status, path).toBe(200);
+      }
+      expect((await call(s.env.server.url, 'GET', artifact, undefined, token)).text).toBe('secret notes');
+      expect((await call(s.env.server.url, 'GET', artifact, undefined, { authorization: 'Bearer nope' })).json.message).toBe('Credentials refused: wrong token');
+    });
+
+    it('needs credentials for anything but a GET or HEAD of the UI: writes to page paths, unknown API paths', async () => {
+      const post = await call(s.env.server.url, 'POST', '/experiments/0', {});
+      expect(post.status).toBe(401);
+      const create = await call(s.env.server.url, 'POST', '/ajax-api/2.0/mlflow/experiments/create', { name: 'sneaky' });
+      expect(create.status).toBe(401);
+      expect(await s.env.store.getExperimentByName('sneaky')).toBeNull();
+      expect((await call(s.env.server.url, 'GET', '/api/2.0/mlflow/no-such-endpoint')).status).toBe(401);
+      expect((await call(s.env.server.url, 'GET', '/api/2.0/mlflow/no-such-endpoint', undefined, token)).status).toBe(404);
+    });
+
+    it('never treats a disguised API path as the UI: it gets index.html or a refusal, not data', async () => {
+      for (const path of ['/%61jax-api/2.0/mlflow/experiments/search', '/ajax-api/2.0/mlflow/experiments/search/', '//ajax-api/2.0/mlflow/experiments/search', '/AJAX-API/2.0/mlflow/experiments/search']) {
+        const answer = await rawRequest(s.env.server.url, 'GET', path);
+        expect(JSON.stringify(answer.json ?? null), path).not.toContain('Default');
+        expect([200, 401, 404], path).toContain(answer.status);
+      }
+    });
+
+    it('challenges with Basic on a server that has users (the browser may then ask for them itself)', async () => {
+      const answer = await call(s.env.server.url, 'GET', '/ajax-api/2.0/mlflow/experiments/search');
+      expect(answer.headers.get('www-authenticate')).toBe('Basic realm="mlproject", Bearer');
+    });
+  });
+
+  describe('with a token only', () => {
+    const s = useServer({ uiDirectory: ui, auth: { token: 'tok-123' } });
+
+    it('serves the UI without credentials and challenges API calls with Bearer alone, so no browser shows a sign-in dialog', async () => {
+      expect((await call(s.env.server.url, 'GET', '/')).status).toBe(200);
+      const answer = await call(s.env.server.url, 'GET', '/ajax-api/2.0/mlflow/experiments/search');
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await call(s.env.server.url, 'GET', '/ajax-api/2.0/mlflow/experiments/search', undefined, token)).status).toBe(200);
+    });
+  });
+
+  describe('without uiDirectory', () => {
+    const s = useServer({ auth: { token: 'tok-123' } });
+
+    it('opens no page path: without a UI, / and unknown paths still need credentials', async () => {
+      expect((await call(s.env.server.url, 'GET', '/')).status).toBe(401);
+      expect((await call(s.env.server.url, 'GET', '/index.html')).status).toBe(401);
+    });
   });
 });

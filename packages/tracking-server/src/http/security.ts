@@ -14,6 +14,14 @@ export interface ServerAuth {
   users?: { username: string; password: string }[];
 }
 
+export interface SecurityOptions {
+  auth?: ServerAuth | undefined;
+  /** The server listens on a loopback address: refuse other `Host` names. */
+  loopbackOnly: boolean;
+  /** Requests that need no credentials beyond `/health` and `/version` (the web UI's files). */
+  isPublic?: ((request: FastifyRequest) => boolean) | undefined;
+}
+
 /** Paths anyone may call: load balancers probe them. */
 const OPEN_PATHS = new Set(['/health', '/version']);
 const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
@@ -55,20 +63,40 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(name) || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
+/**
+ * The 401 message: how to authenticate when no credential came, else what was wrong with the one
+ * that did, in a few words (the web UI shows it on its sign-in panel; clients add their own hint).
+ */
+export function unauthenticatedMessage(header: string | undefined, auth: ServerAuth): string {
+  if (header === undefined || header.trim() === '') {
+    return 'Authentication required: set MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD) for this server.';
+  }
+  const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
+  const users = (auth.users?.length ?? 0) > 0;
+  if (scheme === 'bearer' && auth.token !== undefined) return 'Credentials refused: wrong token';
+  if (scheme === 'basic' && users) return 'Credentials refused: wrong user name or password';
+  const takes = auth.token !== undefined && users ? 'a token (Bearer) or a user name and password (Basic)'
+    : auth.token !== undefined ? 'only a token (Bearer)' : 'only a user name and password (Basic)';
+  return `Credentials refused: this server takes ${takes}`;
+}
+
 function refuse(reply: FastifyReply, status: number, errorCode: string, message: string): FastifyReply {
   return reply.code(status).type('application/json').send(JSON.stringify({ error_code: errorCode, message }));
 }
 
 /**
  * Installs the checks every request passes before its handler:
- * - auth (when `auth` names a token or users): 401 UNAUTHENTICATED with `WWW-Authenticate` otherwise;
+ * - auth (when `auth` names a token or users), except for `/health`, `/version` and what `isPublic`
+ *   accepts: 401 UNAUTHENTICATED with `WWW-Authenticate` otherwise (`Basic realm="mlproject"` only when
+ *   there are users, `Bearer` only when there is a token), and a message that tells a missing
+ *   credential from a refused one;
  * - on a loopback-bound server, a `Host` header that is not a loopback name is refused (403), so a web
  *   page cannot reach the server through DNS rebinding;
  * - a state-changing request (not GET/HEAD/OPTIONS) from a browser page of another origin (its `Origin`
  *   header names another host) is refused (403): the API takes any content type, so it must not be
  *   callable cross-site. MLflow before 3.5 had neither check (`mlflow/server/security.py` added them).
  */
-export function installSecurity(app: FastifyInstance, options: { auth?: ServerAuth | undefined; loopbackOnly: boolean }): void {
+export function installSecurity(app: FastifyInstance, options: SecurityOptions): void {
   const auth = options.auth;
   const authOn = auth !== undefined && (auth.token !== undefined || (auth.users?.length ?? 0) > 0);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -89,10 +117,12 @@ export function installSecurity(app: FastifyInstance, options: { auth?: ServerAu
         return refuse(reply, 403, 'PERMISSION_DENIED', `Cross-origin ${request.method} from '${origin}' refused.`);
       }
     }
-    if (authOn && !OPEN_PATHS.has(path) && !authorized(request.headers.authorization, auth)) {
+    if (authOn && !OPEN_PATHS.has(path) && !(options.isPublic?.(request) ?? false) && !authorized(request.headers.authorization, auth)) {
+      // Only a server with users challenges with Basic: that is what makes a browser show its own
+      // sign-in dialog, which a token-only server must not cause (the web UI asks for the token).
       const schemes = [auth.users?.length ? 'Basic realm="mlproject"' : '', auth.token !== undefined ? 'Bearer' : ''].filter(Boolean);
       reply.header('WWW-Authenticate', schemes.join(', '));
-      return refuse(reply, 401, 'UNAUTHENTICATED', 'Authentication required: set MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD) for this server.');
+      return refuse(reply, 401, 'UNAUTHENTICATED', unauthenticatedMessage(request.headers.authorization, auth));
     }
     return undefined;
   });
