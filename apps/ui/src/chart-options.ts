@@ -72,3 +72,13 @@ export function chartControls(keys: string[], options: ChartOptions, change: (ne
     h('div', { class: 'metric-choices' }, ...metricBoxes),
     h('label', {}, 'x: ', x), h('label', {}, log, ' log y'), h('label', {}, 'smoothing ', slider, ' ', shown));
 }
+
+/**
+ * The metric a chart shows when the URL names none: the one with the most steps (the latest
+ * point's step, e.g. a loss logged every epoch rather than a final score), ties broken by name.
+ * [] when there are no metrics.
+ */
+export function preferredMetrics(latest: { key: string; step: number }[]): string[] {
+  const best = [...latest].sort((a, b) => Number(b.step) - Number(a.step) || a.key.localeCompare(b.key))[0];
+  return best === undefined ? [] : [best.key];
+}

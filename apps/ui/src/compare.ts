@@ -4,7 +4,7 @@
 import { diffLines } from 'diff';
 import { artifactText, getMetricHistory, getRun, type Run } from './api.js';
 import { renderChart, type Series } from './chart.js';
-import { chartControls } from './chart-options.js';
+import { chartControls, preferredMetrics } from './chart-options.js';
 import { errorBox, h } from './dom.js';
 import { formatRoute, type Route } from './route.js';
 
@@ -64,7 +64,7 @@ export function renderCompare(root: HTMLElement, route: CompareRoute): () => voi
     const metrics = sideBySide(runs, (r) => new Map((r.data.metrics ?? []).map((m) => [m.key, String(m.value)])));
     const chart = h('div', { class: 'chart' });
     const lockBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-    const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : metrics.slice(0, 1).map((m) => m.key);
+    const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : preferredMetrics(runs.flatMap((r) => r.data.metrics ?? []));
     const options = { ...route.chart, metrics: chosen };
     root.replaceChildren(
       h('h1', {}, `Comparing ${runs.length} runs`),

@@ -1,12 +1,14 @@
 // The runs table of one experiment: filter box (MLflow search syntax; the server's message on a
-// bad filter), sortable headers (sorting is done by the server's order_by), and rows virtualised
-// with @tanstack/virtual-core so only the visible rows are in the DOM.
+// bad filter), sortable headers (sorting is done by the server's order_by), rows virtualised with
+// @tanstack/virtual-core so only the visible rows are in the DOM, run selection for Compare (kept in
+// the URL), a scatter of one column against another, and a live refresh every few seconds.
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
-import { ApiError, searchRuns, type Run } from './api.js';
+import { ApiError, getExperiment, searchRuns, type Run } from './api.js';
 import { columnsFor, hiddenColumns, saveHiddenColumns, type Column } from './columns.js';
 import { errorBox, h } from './dom.js';
 import { DEFAULT_CHART } from './chart-options.js';
-import { formatRoute, type Route } from './route.js';
+import { formatRoute, type Route, type Scatter } from './route.js';
+import { renderScatter } from './scatter.js';
 
 const ROW_HEIGHT = 28;
 /** px of the selection checkbox column. */
@@ -14,17 +16,24 @@ const SELECT_WIDTH = 32;
 const PAGE = 1000;
 /** Stop paging after this many runs; the filter narrows further. */
 const MAX_RUNS = 50_000;
-/** ms between reloads while a loaded run is RUNNING. */
+/** ms between refreshes (RUNNING runs re-read, new runs added) while the page is visible. */
 const REFRESH_MS = 5000;
+/** Run IDs per `attributes.run_id IN (...)` query of a refresh. */
+const ID_CHUNK = 100;
 
 type RunsRoute = Extract<Route, { page: 'runs' }>;
 
-function header(columns: Column[], route: RunsRoute, template: string): HTMLElement {
+/** The header row; `current` gives the route at click time (selection and scatter change without a re-render). */
+function header(columns: Column[], current: () => RunsRoute, template: string): HTMLElement {
+  const route = current();
   const [orderKey = '', direction = 'DESC'] = route.order.split(/\s+(?=ASC$|DESC$)/i);
   return h('div', { class: 'row head', style: `grid-template-columns:${template}` }, h('div', { class: 'cell select' }), ...columns.map((col) => {
     const active = col.order === orderKey;
     const next = active && direction.toUpperCase() === 'DESC' ? 'ASC' : 'DESC';
-    const link = h('a', { href: formatRoute({ ...route, order: `${col.order} ${next}` }), title: `sort by ${col.label}` }, col.label);
+    const link = h('a', { href: formatRoute({ ...route, order: `${col.order} ${next}` }), title: `sort by ${col.label}`, onclick: (event: Event) => {
+      event.preventDefault();
+      location.hash = formatRoute({ ...current(), order: `${col.order} ${next}` });
+    } }, col.label);
     return h('div', { class: `cell${active ? ' sorted' : ''}`, 'data-column': col.id }, link, active ? (direction.toUpperCase() === 'DESC' ? ' ▼' : ' ▲') : '');
   }));
 }
@@ -41,7 +50,10 @@ function row(run: Run, columns: Column[], template: string, selected: Set<string
     onSelect();
   });
   el.append(h('div', { class: 'cell select' }, box));
-  for (const col of columns) el.append(h('div', { class: 'cell', title: col.cell(run) }, col.cell(run)));
+  for (const col of columns) {
+    const value = col.cell(run);
+    el.append(h('div', { class: 'cell', title: value, 'data-column': col.id }, value));
+  }
   return el;
 }
 
@@ -61,23 +73,52 @@ function columnChooser(all: Column[], hidden: Set<string>, change: () => void): 
     choices.length > 0 ? h('div', { class: 'column-choices' }, ...choices) : h('p', { class: 'muted' }, 'No param or metric columns.'));
 }
 
+/** `filter and extra`, or `extra` alone (MLflow's grammar only joins with `and`). */
+const narrowed = (filter: string, extra: string): string => (filter.trim() === '' ? extra : `${filter} and ${extra}`);
+
+/** The scatter panel's two column pickers (x: any param or metric column, y: a metric column). */
+function scatterPickers(all: Column[], scatter: Scatter | undefined, change: (next: Scatter) => void): HTMLElement {
+  const choices = all.filter((c) => c.id.startsWith('param:') || c.id.startsWith('metric:'));
+  const picker = (name: string, options: Column[], value: string | undefined): HTMLSelectElement => {
+    const select = h('select', { 'aria-label': `scatter ${name}`, class: `scatter-${name}` },
+      ...options.map((c) => h('option', { value: c.id }, `${c.id.startsWith('param:') ? 'param' : 'metric'} ${c.label}`)));
+    if (value !== undefined && options.some((c) => c.id === value)) select.value = value;
+    return select;
+  };
+  const metricsOnly = choices.filter((c) => c.id.startsWith('metric:'));
+  const x = picker('x', choices, scatter?.x ?? choices.find((c) => c.id.startsWith('param:'))?.id);
+  const y = picker('y', metricsOnly, scatter?.y);
+  const changed = (): void => change({ x: x.value, y: y.value });
+  x.addEventListener('change', changed);
+  y.addEventListener('change', changed);
+  return h('div', { class: 'scatter-pickers' }, h('label', {}, 'x: ', x), h('label', {}, 'y: ', y));
+}
+
 /** Renders the runs page into `root`; returns a function that stops its timers and observers. */
-export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void {
+export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => void {
+  // The URL follows selection and scatter changes without re-rendering (history.replaceState).
+  let route: RunsRoute = { ...initial };
+  const remember = (next: Partial<RunsRoute>): void => {
+    route = { ...route, ...next };
+    history.replaceState(history.state, '', formatRoute(route));
+  };
   const input = h('input', { type: 'search', class: 'filter', placeholder: "metrics.rmse < 1 and params.alpha = '0.5'", 'aria-label': 'filter runs' });
   input.value = route.filter;
   const form = h('form', { class: 'filter-bar', onsubmit: (event: Event) => {
     event.preventDefault();
     location.hash = formatRoute({ ...route, filter: input.value.trim() });
   } }, input, h('button', { type: 'submit' }, 'Search'));
-  const selected = new Set<string>();
+  const selected = new Set<string>(route.selected ?? []);
   const compare = h('button', { type: 'button', class: 'compare-button', onclick: () => {
     location.hash = formatRoute({ page: 'compare', runIds: [...selected], chart: DEFAULT_CHART });
   } }, 'Compare');
   const updateCompare = (): void => {
+    remember({ selected: [...selected] });
     compare.textContent = `Compare${selected.size > 0 ? ` (${selected.size})` : ''}`;
     compare.toggleAttribute('disabled', selected.size < 2);
   };
-  updateCompare();
+  compare.textContent = `Compare${selected.size > 0 ? ` (${selected.size})` : ''}`;
+  compare.toggleAttribute('disabled', selected.size < 2);
   const hidden = hiddenColumns(route.experimentId);
   const chooserBox = h('span', {});
   form.append(compare, chooserBox);
@@ -86,13 +127,24 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
   const scroller = h('div', { class: 'runs-scroll' });
   const spacer = h('div', { class: 'runs-spacer' });
   scroller.append(spacer);
-  root.replaceChildren(form, status, table);
+  const title = h('h1', {}, `Experiment ${route.experimentId}`);
+  const scatterBox = h('div', { class: 'scatter' });
+  const pickersBox = h('span', {});
+  const scatterPanel = h('details', { class: 'panel scatter-panel', ontoggle: () => {
+    if (scatterPanel.open && route.scatter === undefined) drawScatter();
+    if (!scatterPanel.open) { freeScatter(); remember({ scatter: undefined }); }
+  } }, h('summary', {}, 'Scatter plot'), pickersBox, scatterBox);
+  scatterPanel.open = route.scatter !== undefined;
+  root.replaceChildren(title, form, scatterPanel, status, table);
+  void getExperiment(route.experimentId).then((e) => { title.textContent = e.name; }, () => {});
 
   let runs: Run[] = [];
   let columns: Column[] = [];
   let template = '';
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let freeScatter = (): void => {};
+  let columnIds = '';
 
   const virtualizer = new Virtualizer<HTMLDivElement, HTMLElement>({
     count: 0, getScrollElement: () => scroller, estimateSize: () => ROW_HEIGHT, overscan: 10,
@@ -111,8 +163,28 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
     }));
   }
 
+  /** (Re)draws the scatter for the loaded runs; without a choice in the URL, the pickers' first pair. */
+  function drawScatter(): void {
+    if (!scatterPanel.open) return;
+    const all = columnsFor(runs);
+    const pickers = scatterPickers(all, route.scatter, (next) => { remember({ scatter: next }); drawScatter(); });
+    pickersBox.replaceChildren(pickers);
+    const [x, y] = [...pickers.querySelectorAll('select')].map((s) => s.value);
+    freeScatter();
+    freeScatter = () => {};
+    if (!x || !y) {
+      scatterBox.replaceChildren(h('p', { class: 'muted' }, 'No param or metric to plot.'));
+      return;
+    }
+    if (route.scatter?.x !== x || route.scatter.y !== y) remember({ scatter: { x, y } });
+    freeScatter = renderScatter(scatterBox, runs, { x, y }, (run) => {
+      location.hash = formatRoute({ page: 'run', runId: run.info.run_id, chart: DEFAULT_CHART });
+    });
+  }
+
   function layout(): void {
     const all = columnsFor(runs);
+    columnIds = all.map((c) => c.id).join('\n');
     columns = all.filter((c) => !hidden.has(c.id));
     template = [SELECT_WIDTH, ...columns.map((c) => c.width)].map((w) => `${w}px`).join(' ');
     const wasOpen = chooserBox.querySelector('details')?.open ?? false;
@@ -122,11 +194,22 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
     });
     chooser.open = wasOpen;
     chooserBox.replaceChildren(chooser);
-    table.replaceChildren(header(columns, route, template), scroller);
+    table.replaceChildren(header(columns, () => route, template), scroller);
     spacer.style.width = `${columns.reduce((sum, c) => sum + c.width, SELECT_WIDTH)}px`;
     virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
     virtualizer._willUpdate();
     paint();
+  }
+
+  /** After a refresh: repaint the rows in place (keeping the scroll), or lay out again when columns changed. */
+  function update(): void {
+    if (columnsFor(runs).map((c) => c.id).join('\n') !== columnIds) layout();
+    else {
+      virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
+      virtualizer._willUpdate();
+      paint();
+    }
+    drawScatter();
   }
 
   async function load(): Promise<void> {
@@ -146,8 +229,54 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
     } while (token !== undefined && loaded.length < MAX_RUNS);
     runs = loaded;
     layout();
-    status.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}${token !== undefined ? ` (first ${MAX_RUNS}; narrow the filter)` : ''}`;
-    if (runs.some((r) => r.info.status === 'RUNNING')) timer = setTimeout(() => void load().catch(fail), REFRESH_MS);
+    drawScatter();
+    truncated = token !== undefined;
+    showCount();
+    schedule();
+  }
+
+  let truncated = false;
+  function showCount(): void {
+    status.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}${truncated ? ` (first ${MAX_RUNS}; narrow the filter)` : ''}`;
+  }
+
+  function schedule(): void {
+    if (!controller.signal.aborted) timer = setTimeout(() => void refresh().catch(fail), REFRESH_MS);
+  }
+
+  /**
+   * The live refresh, cheap however many runs are loaded: the loaded RUNNING runs are read again
+   * (`attributes.run_id IN (...)` under the same filter; one that no longer matches leaves the
+   * table) and runs started since the newest loaded one are looked for. New runs in a table of at
+   * most one page reload it (so they land where the order puts them); in a bigger one they are
+   * added at the top. Skipped while the page is hidden.
+   */
+  async function refresh(): Promise<void> {
+    if (document.visibilityState === 'hidden') return schedule();
+    const running = runs.filter((r) => r.info.status === 'RUNNING').map((r) => r.info.run_id);
+    const newest = runs.reduce((max, r) => Math.max(max, Number(r.info.start_time ?? 0)), 0);
+    const query = { experimentIds: [route.experimentId], orderBy: [route.order] };
+    const reread = new Map<string, Run | null>();
+    for (let i = 0; i < running.length; i += ID_CHUNK) {
+      const ids = running.slice(i, i + ID_CHUNK);
+      const page = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.run_id IN (${ids.map((id) => `'${id}'`).join(', ')})`), maxResults: ID_CHUNK }, controller.signal);
+      for (const id of ids) reread.set(id, null);
+      for (const run of page.runs) reread.set(run.info.run_id, run);
+    }
+    const known = new Set(runs.map((r) => r.info.run_id));
+    const recent = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.start_time >= ${newest}`), maxResults: PAGE }, controller.signal);
+    const added = recent.runs.filter((r) => !known.has(r.info.run_id));
+    if (controller.signal.aborted) return;
+    if (added.length > 0 && runs.length + added.length <= PAGE) return load();
+    if (added.length > 0 || reread.size > 0) {
+      runs = [...added, ...runs.flatMap((r) => {
+        const again = reread.get(r.info.run_id);
+        return again === undefined ? [r] : again === null ? [] : [again];
+      })];
+      update();
+      showCount();
+    }
+    schedule();
   }
 
   function fail(error: unknown): void {
@@ -159,6 +288,7 @@ export function renderRunsTable(root: HTMLElement, route: RunsRoute): () => void
   return () => {
     controller.abort();
     if (timer !== undefined) clearTimeout(timer);
+    freeScatter();
     cleanupVirtualizer();
   };
 }

@@ -1,9 +1,16 @@
 // The pure parts of the UI: hash routes round-trip (so shared URLs rebuild the page) and EMA smoothing.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHART, smooth } from '../src/chart-options.js';
+import { DEFAULT_CHART, preferredMetrics, smooth } from '../src/chart-options.js';
 import { formatRoute, parseRoute } from '../src/route.js';
 
 describe('routes', () => {
+  it('round-trips a runs route with its filter, order, selection and scatter', () => {
+    const route = { page: 'runs' as const, experimentId: '7', filter: "metrics.r2 > 0.4 and params.alpha = '0.8'", order: 'metrics.`r2` ASC', selected: ['a1', 'b2'], scatter: { x: 'param:alpha', y: 'metric:r2' } };
+    const hash = formatRoute(route);
+    expect(parseRoute(hash)).toEqual(route);
+    expect(formatRoute({ page: 'runs', experimentId: '7', filter: '', order: 'attributes.start_time DESC' })).toBe('#/experiments/7');
+  });
+
   it('round-trips a compare route with its chart options', () => {
     const route = { page: 'compare' as const, runIds: ['a1', 'b2'], chart: { metrics: ['rmse', 'loss'], x: 'time' as const, log: true, smoothing: 0.6 } };
     const hash = formatRoute(route);
@@ -26,5 +33,13 @@ describe('smooth', () => {
     expect(out[1]).toBeNull();
     // (0.5 * 1 + 0.5 * 4) / (0.5 * 0.5 + 0.5) = 2.5 / 0.75
     expect(out[2]).toBeCloseTo(2.5 / 0.75);
+  });
+});
+
+describe('preferredMetrics', () => {
+  it('picks the metric with the most steps, then by name', () => {
+    expect(preferredMetrics([{ key: 'r2_score', step: 0 }, { key: 'val_rmse', step: 99 }, { key: 'mae', step: 0 }])).toEqual(['val_rmse']);
+    expect(preferredMetrics([{ key: 'rmse', step: 0 }, { key: 'mae', step: 0 }])).toEqual(['mae']);
+    expect(preferredMetrics([])).toEqual([]);
   });
 });

@@ -1,0 +1,140 @@
+// Issue 7's acceptance test, for real: the example project run three times by `mlproject run` (real
+// uv, a real virtualenv from PyPI, the real `mlflow` client, the embedded SQLite store), then
+// `mlproject ui` over that store and Debian's Chromium (playwright-core) doing what a user does:
+// filter by r2_score, sort, plot alpha against r2_score, open a run (its chart, logs and model
+// files), compare two runs. Screenshots go to test-artifacts/ui/ (the README's come from here).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cliBin = path.join(repoRoot, 'apps/cli/dist/mlproject.mjs');
+const example = path.join(repoRoot, 'examples/sklearn-linear');
+const shots = path.join(repoRoot, 'test-artifacts/ui');
+const CHROMIUM = process.env['MLPROJECT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
+/** alpha -> the r2_score train.py reaches (examples/sklearn-linear/README.md). */
+const ALPHAS = ['0.01', '0.3', '0.8'];
+
+let dir = '';
+let url = '';
+let server: ResultPromise | undefined;
+let browser: Browser | undefined;
+const runIds = new Map<string, string>();
+
+async function runExample(alpha: string): Promise<void> {
+  const result = await execa('node', [cliBin, 'run', example, '-e', 'train', '-P', `alpha=${alpha}`], {
+    cwd: dir, env: { MLPROJECT_CACHE_DIR: path.join(dir, 'cache') }, reject: false, all: true,
+  });
+  expect(result.exitCode, result.all).toBe(0);
+  const runId = /Run ID: ([0-9a-f]{32})/.exec(result.stdout)?.[1];
+  expect(runId, result.all).toBeTruthy();
+  runIds.set(alpha, runId as string);
+}
+
+/** The runs table's rows as `{ name, alpha, r2 }`, in their order on screen. */
+async function tableRows(page: Page): Promise<{ runId: string; alpha: string; r2: number }[]> {
+  return page.$$eval('.runs-spacer .row', (rows) => rows
+    .sort((a, b) => Number((a as HTMLElement).dataset['index']) - Number((b as HTMLElement).dataset['index']))
+    .map((row) => ({
+      runId: row.querySelector<HTMLInputElement>('input.select-run')?.dataset['runId'] ?? '',
+      alpha: row.querySelector('[data-column="param:alpha"]')?.textContent ?? '',
+      r2: Number(row.querySelector('[data-column="metric:r2_score"]')?.textContent ?? 'NaN'),
+    })));
+}
+
+/** The query of the page's hash route (`#/experiments/0?filter=...`). */
+const hashQuery = (page: Page): URLSearchParams => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '');
+
+const skipReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; scripts/ci-chromium.sh installs it)`;
+
+describe.skipIf(skipReason !== '')(`the example run three times, looked at in the web UI${skipReason}`, () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-example-'));
+    mkdirSync(shots, { recursive: true });
+    // The first run builds the environment; the other two reuse it, side by side.
+    await runExample(ALPHAS[0] as string);
+    await Promise.all(ALPHAS.slice(1).map(runExample));
+    const child = execa('node', [cliBin, 'ui', '--port', '0'], { cwd: dir, reject: false, all: true });
+    server = child;
+    let output = '';
+    url = await new Promise<string>((resolve, reject) => {
+      child.all?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /at (http:\/\/\S+) /.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      void child.then(() => reject(new Error(`mlproject ui exited: ${output}`)));
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    await server;
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('filters by metrics.r2_score, sorts by it, plots alpha against it, and compares two runs with alpha marked as differing', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await page.goto(`${url}/`);
+    await page.getByRole('link', { name: 'Default' }).click();
+    await page.waitForSelector('.runs-spacer .row');
+    expect(await page.locator('h1').textContent()).toBe('Default');
+    expect((await tableRows(page)).map((r) => r.alpha).sort()).toEqual(ALPHAS);
+
+    // Filter: alpha 0.8 reaches r2 0.4189, the other two above 0.45.
+    await page.fill('input.filter', 'metrics.r2_score > 0.45');
+    await page.click('.filter-bar button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('.runs-spacer .row').length === 2);
+    expect(hashQuery(page).get('filter')).toBe('metrics.r2_score > 0.45');
+    expect((await tableRows(page)).map((r) => r.alpha).sort()).toEqual(['0.01', '0.3']);
+
+    // Sort by r2_score: the first click sorts descending, the second ascending (server-side order_by).
+    await page.fill('input.filter', '');
+    await page.click('.filter-bar button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('.runs-spacer .row').length === 3);
+    await page.click('.row.head [data-column="metric:r2_score"] a');
+    await page.waitForFunction(() => location.hash.includes('order='));
+    await page.waitForSelector('.row.head [data-column="metric:r2_score"].sorted');
+    let rows = await tableRows(page);
+    expect(rows.map((r) => r.alpha)).toEqual(['0.01', '0.3', '0.8']);
+    expect(rows.map((r) => r.r2)).toEqual([...rows.map((r) => r.r2)].sort((a, b) => b - a));
+    await page.click('.row.head [data-column="metric:r2_score"] a');
+    await page.waitForFunction(() => location.hash.includes('ASC'));
+    await page.waitForFunction(() => document.querySelector('.runs-spacer .row [data-column="param:alpha"]')?.textContent === '0.8');
+    rows = await tableRows(page);
+    expect(rows.map((r) => r.alpha)).toEqual(['0.8', '0.3', '0.01']);
+
+    // Scatter of alpha against r2_score: three points, in the URL.
+    await page.click('.scatter-panel summary');
+    await page.selectOption('select.scatter-x', 'param:alpha');
+    await page.selectOption('select.scatter-y', 'metric:r2_score');
+    await page.waitForSelector('.scatter-plot canvas');
+    expect(await page.locator('.scatter-hover').textContent()).toContain('3 runs');
+    expect(hashQuery(page).get('scatter')).toBe('param:alpha,metric:r2_score');
+
+    // Select two runs (kept in the URL) and compare them.
+    await page.check(`input.select-run[data-run-id="${runIds.get('0.01')}"]`);
+    await page.check(`input.select-run[data-run-id="${runIds.get('0.8')}"]`);
+    expect(hashQuery(page).get('selected')?.split(',')).toEqual([runIds.get('0.01'), runIds.get('0.8')]);
+    await page.screenshot({ path: path.join(shots, 'example-runs.png') });
+    await page.click('button.compare-button');
+    await page.waitForSelector('table.compare');
+    const alphaRow = page.locator('table.compare tr[data-key="alpha"]').first();
+    expect(await alphaRow.getAttribute('class')).toContain('diff');
+    expect((await alphaRow.locator('td').allTextContents()).sort()).toEqual(['0.01', '0.8']);
+    expect(await page.locator('table.compare tr[data-key="max_iter"]').first().getAttribute('class')).not.toContain('diff');
+    await page.waitForSelector('.chart canvas');
+    await page.screenshot({ path: path.join(shots, 'example-compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
