@@ -13,6 +13,8 @@ import { renderScatter } from './scatter.js';
 const ROW_HEIGHT = 28;
 /** px of the selection checkbox column. */
 const SELECT_WIDTH = 32;
+/** Runs in the first `runs/search` page (shown at once), then in each further page. */
+const FIRST_PAGE = 100;
 const PAGE = 1000;
 /** Stop paging after this many runs; the filter narrows further. */
 const MAX_RUNS = 50_000;
@@ -153,15 +155,30 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   });
   const cleanupVirtualizer = virtualizer._didMount();
 
+  // Row elements by run index, reused while they stay in view (scrolling re-creates only the rows
+  // that come into view); emptied whenever the runs or the columns change.
+  let painted = new Map<number, HTMLElement>();
   function paint(): void {
     spacer.style.height = `${virtualizer.getTotalSize()}px`;
-    spacer.replaceChildren(...virtualizer.getVirtualItems().map((item) => {
-      const el = row(runs[item.index] as Run, columns, template, selected, updateCompare);
+    const next = new Map<number, HTMLElement>();
+    for (const item of virtualizer.getVirtualItems()) {
+      let el = painted.get(item.index);
+      if (el === undefined) {
+        el = row(runs[item.index] as Run, columns, template, selected, updateCompare);
+        el.dataset['index'] = String(item.index);
+      }
       el.style.transform = `translateY(${item.start}px)`;
-      el.dataset['index'] = String(item.index);
-      return el;
-    }));
+      next.set(item.index, el);
+    }
+    for (const [index, el] of painted) if (!next.has(index)) el.remove();
+    for (const el of next.values()) if (el.parentNode !== spacer) spacer.append(el);
+    painted = next;
   }
+  const repaint = (): void => {
+    for (const el of painted.values()) el.remove();
+    painted = new Map();
+    paint();
+  };
 
   /** (Re)draws the scatter for the loaded runs; without a choice in the URL, the pickers' first pair. */
   function drawScatter(): void {
@@ -198,7 +215,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     spacer.style.width = `${columns.reduce((sum, c) => sum + c.width, SELECT_WIDTH)}px`;
     virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
     virtualizer._willUpdate();
-    paint();
+    repaint();
   }
 
   /** After a refresh: repaint the rows in place (keeping the scroll), or lay out again when columns changed. */
@@ -207,7 +224,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     else {
       virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
       virtualizer._willUpdate();
-      paint();
+      repaint();
     }
     drawScatter();
   }
@@ -218,7 +235,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     status.textContent = 'Loading…';
     do {
       const page = await searchRuns({
-        experimentIds: [route.experimentId], filter: route.filter, orderBy: [route.order], maxResults: PAGE, ...(token ? { pageToken: token } : {}),
+        experimentIds: [route.experimentId], filter: route.filter, orderBy: [route.order], maxResults: loaded.length === 0 ? FIRST_PAGE : PAGE, ...(token ? { pageToken: token } : {}),
       }, controller.signal);
       loaded.push(...page.runs);
       token = page.nextPageToken;
