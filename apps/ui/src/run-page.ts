@@ -1,19 +1,30 @@
-// The run page: overview, params, latest metrics (each links to its chart), tags, the logs that
-// `mlproject run` stores as artifacts (logs/stdout.txt, logs/stderr.txt), and the artifact root.
-import { artifactText, artifactUrl, getMetricHistory, getRun, listArtifacts, type KeyValue, type Run } from './api.js';
+// The run page: overview, provenance (source, commit, dirty tree, command, environment and its
+// lock), params, latest metrics (each links to its chart), tags, the logs `mlproject run` keeps
+// (followed every 2 s while the run is RUNNING), an artifact browser with previews, and the MLflow 3
+// logged models the run produced, each with its own browser. The chosen artifact is in the URL
+// (artifact-selection.ts), beside the route's chart terms.
+import { getMetricHistory, getRun, listArtifacts, type KeyValue, type Metric, type Run } from './api.js';
+import { artifactBrowser, runArtifactSource, type ArtifactBrowser } from './artifact-browser.js';
+import { hashWithSelection, selectionFromHash, type ArtifactSelection } from './artifact-selection.js';
 import { renderChart } from './chart.js';
-import { chartControls } from './chart-options.js';
+import { chartControls, preferredMetrics, type ChartOptions } from './chart-options.js';
 import { errorBox, formatDuration, formatTime, h } from './dom.js';
+import { modelArtifactSource, runLoggedModels, type LoggedModel } from './logged-models.js';
+import { PROVENANCE_ARTIFACTS, provenanceTable } from './provenance.js';
 import { formatRoute, type Route } from './route.js';
+import { runLogs } from './run-logs.js';
 
 type RunRoute = Extract<Route, { page: 'run' }>;
+
+/** How often a RUNNING run's status, metrics and logs are read again (ms). */
+export const LIVE_REFRESH_MS = 2000;
 
 function table(rows: [string, Node | string][], cls = 'kv'): HTMLElement {
   return h('table', { class: cls }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v)))));
 }
 
 function section(title: string, ...content: (Node | string)[]): HTMLElement {
-  return h('section', { class: 'panel' }, h('h2', {}, title), ...content);
+  return h('section', { class: 'panel', 'data-section': title.toLowerCase().replace(/\s+/g, '-') }, h('h2', {}, title), ...content);
 }
 
 const byKey = (a: KeyValue, b: KeyValue): number => a.key.localeCompare(b.key);
@@ -21,75 +32,183 @@ const byKey = (a: KeyValue, b: KeyValue): number => a.key.localeCompare(b.key);
 function overview(run: Run): HTMLElement {
   const tag = (key: string): string => run.data.tags?.find((t) => t.key === key)?.value ?? '';
   const end = run.info.end_time ? Number(run.info.end_time) : Date.now();
+  const status = run.info.status;
   return table([
     ['Run ID', run.info.run_id],
-    ['Status', run.info.status],
+    ['Status', h('span', { 'data-field': 'status' }, h('span', { class: `status status-${status.toLowerCase()}` }, status),
+      status === 'RUNNING' ? h('span', { class: 'muted live' }, ' · following its logs and metrics') : null)],
     ['Start time', formatTime(run.info.start_time)],
     ['Duration', run.info.start_time ? formatDuration(end - Number(run.info.start_time)) : ''],
     ['User', run.info.user_id ?? tag('mlflow.user')],
-    ['Source', tag('mlflow.source.name')],
-    ['Git commit', tag('mlflow.source.git.commit')],
-    ['Entry point', tag('mlflow.project.entryPoint')],
     ['Experiment', h('a', { href: formatRoute({ page: 'runs', experimentId: run.info.experiment_id, filter: '', order: 'attributes.start_time DESC' }) }, run.info.experiment_id)],
     ['Artifact URI', run.info.artifact_uri ?? ''],
   ]);
 }
 
-async function logs(runId: string): Promise<HTMLElement> {
-  const [stdout, stderr] = await Promise.all([artifactText(runId, 'logs/stdout.txt'), artifactText(runId, 'logs/stderr.txt')]);
-  if (stdout === null && stderr === null) return h('p', { class: 'muted' }, 'No logs/stdout.txt or logs/stderr.txt for this run.');
-  return h('div', {},
-    stdout !== null ? h('details', { open: '' }, h('summary', {}, 'stdout'), h('pre', { class: 'log', 'data-log': 'stdout' }, stdout)) : null,
-    stderr !== null ? h('details', { open: '' }, h('summary', {}, 'stderr'), h('pre', { class: 'log', 'data-log': 'stderr' }, stderr)) : null);
+function tagsTable(run: Run): HTMLElement {
+  const tags = (run.data.tags ?? []).filter((t) => t.key !== 'mlflow.log-model.history').sort(byKey);
+  return table(tags.map((t) => [t.key, t.value]));
 }
 
-async function artifacts(runId: string, path = ''): Promise<HTMLElement> {
-  const files = await listArtifacts(runId, path);
-  if (files.length === 0) return h('p', { class: 'muted' }, path === '' ? 'No artifacts.' : 'Empty.');
-  return h('ul', { class: 'artifacts' }, ...files.map((f) => {
-    const name = f.path.split('/').pop() ?? f.path;
-    if (!f.is_dir) return h('li', {}, h('a', { href: artifactUrl(runId, f.path), target: '_blank' }, name), h('span', { class: 'muted' }, ` ${f.file_size ?? ''} B`));
-    const item = h('li', {});
-    const toggle = h('a', { href: '#', onclick: (event: Event) => {
-      event.preventDefault();
-      if (item.children.length > 1) return void item.lastElementChild?.remove();
-      void artifacts(runId, f.path).then((list) => item.append(list), (error: unknown) => item.append(errorBox(error)));
-    } }, `${name}/`);
-    item.append(toggle);
-    return item;
-  }));
+function loggedModelFacts(model: LoggedModel): HTMLElement {
+  return table([
+    ['Model ID', model.model_id],
+    ['Status', model.status ?? ''],
+    ['Created', formatTime(model.creation_timestamp_ms)],
+    ...(model.model_type ? [['Type', model.model_type] as [string, string]] : []),
+    ['Artifact URI', model.artifact_uri ?? ''],
+  ]);
 }
 
-/** Renders the run page into `root`; returns a function that frees its chart. */
+/** Renders the run page into `root`; returns a function that stops following the run and frees the chart and previews. */
 export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
+  let left = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let freeChart = (): void => {};
+  const browsers: ArtifactBrowser[] = [];
+  let selection = selectionFromHash(location.hash);
+  // Everything in the URL but the artifact comes from route.ts; the artifact terms are added back.
+  const hashFor = (chart: ChartOptions, chosen: ArtifactSelection | null): string => hashWithSelection(formatRoute({ ...route, chart }), chosen);
+  const choose = (chosen: ArtifactSelection): void => {
+    selection = chosen;
+    // pushState, not location.hash: a new hash would make main.ts render the whole page again.
+    history.pushState(null, '', hashFor(route.chart, chosen));
+  };
+  const goChart = (chart: ChartOptions): void => { location.hash = hashFor(chart, selection); };
+
   root.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
   void (async () => {
-    const run = await getRun(route.runId);
-    const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
-    const chart = h('div', { class: 'chart' });
-    const metricRows: [string, Node | string][] = metrics.map((m) => [m.key, h('a', { href: formatRoute({ ...route, chart: { ...route.chart, metrics: [m.key] } }), title: 'chart its history' }, `${m.value} (step ${m.step})`)]);
-    const tags = (run.data.tags ?? []).filter((t) => t.key !== 'mlflow.log-model.history').sort(byKey);
-    const logsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-    const artifactsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+    const first = await getRun(route.runId);
+    if (left) return;
+    const runId = first.info.run_id;
+    const overviewBox = h('div', {}, overview(first));
+    const provenanceBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+    const metricsBox = h('div', {});
+    const tagsBox = h('div', {}, tagsTable(first));
+    const logs = runLogs(runId);
+    const modelsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+    const runBrowser = artifactBrowser(runArtifactSource(runId), {
+      emptyText: 'No artifacts.',
+      hrefFor: (path) => hashFor(route.chart, { path }),
+      onSelect: (path) => choose({ path }),
+    });
+    browsers.push(runBrowser);
+    const artifactsPanel = section('Artifacts', runBrowser.element);
     root.replaceChildren(
-      h('h1', {}, run.info.run_name ?? run.info.run_id),
-      section('Overview', overview(run)),
-      section('Parameters', table((run.data.params ?? []).sort(byKey).map((p) => [p.key, p.value]))),
-      section('Metrics', table(metricRows), chart),
-      section('Tags', table(tags.map((t) => [t.key, t.value]))),
-      section('Logs', logsBox),
-      section('Artifacts', artifactsBox),
+      h('h1', {}, first.info.run_name ?? runId),
+      section('Overview', overviewBox),
+      section('Provenance', provenanceBox),
+      section('Parameters', table((first.data.params ?? []).sort(byKey).map((p) => [p.key, p.value]))),
+      section('Metrics', metricsBox),
+      section('Tags', tagsBox),
+      section('Logs', logs.element),
+      artifactsPanel,
+      section('Logged models', modelsBox),
     );
-    const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : metrics.slice(0, 1).map((m) => m.key);
-    const options = { ...route.chart, metrics: chosen };
-    chart.before(chartControls(metrics.map((m) => m.key), options, (next) => { location.hash = formatRoute({ ...route, chart: next }); }));
-    if (chosen.length > 0) {
-      const histories = await Promise.all(chosen.map((key) => getMetricHistory(route.runId, key)));
-      freeChart = renderChart(chart, chosen.join(', '), chosen.map((key, i) => ({ label: key, history: histories[i] ?? [] })), options);
+
+    // Which of the files the provenance panel links to this run has (one listing per directory).
+    const dirs = [...new Set(PROVENANCE_ARTIFACTS.map((p) => p.split('/')[0] ?? ''))];
+    const listed = await Promise.all(dirs.map((dir) => listArtifacts(runId, dir).catch(() => [])));
+    const present = new Set(listed.flat().map((f) => f.path));
+    const openRunArtifact = (path: string): void => {
+      choose({ path });
+      void runBrowser.select(path).then(() => artifactsPanel.scrollIntoView({ block: 'start' }));
+    };
+    const showProvenance = (run: Run): void => {
+      provenanceBox.replaceChildren(provenanceTable(run, { present, hrefFor: (path) => hashFor(route.chart, { path }), open: openRunArtifact }));
+    };
+    if (left) return;
+    showProvenance(first);
+
+    let drawn = '';
+    const showMetrics = async (run: Run): Promise<void> => {
+      const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+      const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : preferredMetrics(metrics);
+      // Redrawn only when a latest value changed (a live run polls every 2 s).
+      const signature = JSON.stringify(metrics.map((m: Metric) => [m.key, m.step, m.timestamp, m.value]));
+      if (signature === drawn) return;
+      drawn = signature;
+      const options = { ...route.chart, metrics: chosen };
+      const histories = await Promise.all(chosen.map((key) => getMetricHistory(runId, key)));
+      if (left) return;
+      if (metrics.length === 0) return void metricsBox.replaceChildren(h('p', { class: 'muted' }, 'No metrics (yet).'));
+      const chart = h('div', { class: 'chart' });
+      metricsBox.replaceChildren(
+        table(metrics.map((m) => [m.key, h('a', {
+          href: hashFor({ ...route.chart, metrics: [m.key] }, selection), title: 'chart its history',
+          onclick: (event: Event) => { event.preventDefault(); goChart({ ...route.chart, metrics: [m.key] }); },
+        }, `${m.value} (step ${m.step})`)])),
+        chartControls(metrics.map((m) => m.key), options, goChart),
+        chart);
+      freeChart();
+      freeChart = () => {};
+      if (chosen.length > 0) freeChart = renderChart(chart, chosen.join(', '), chosen.map((key, i) => ({ label: key, history: histories[i] ?? [] })), options);
+    };
+    await showMetrics(first);
+    if (left) return;
+
+    await logs.refresh().catch((error: unknown) => logs.element.replaceChildren(errorBox(error)));
+    void runLoggedModels(first).then((models) => showModels(models), (error: unknown) => modelsBox.replaceChildren(errorBox(error)));
+    if (selection !== null && !selection.model) await openSelected(runBrowser, selection.path, artifactsPanel);
+
+    // While the run is RUNNING: its status, metrics, tags and logs again every 2 s, until it ends or the page is left.
+    let lastTags = JSON.stringify(first.data.tags ?? []);
+    const follow = async (): Promise<void> => {
+      if (left) return;
+      try {
+        const run = await getRun(runId);
+        await logs.refresh();
+        if (left) return;
+        overviewBox.replaceChildren(overview(run));
+        const tags = JSON.stringify(run.data.tags ?? []);
+        if (tags !== lastTags) {
+          lastTags = tags;
+          tagsBox.replaceChildren(tagsTable(run));
+          showProvenance(run);
+        }
+        await showMetrics(run);
+        if (run.info.status !== 'RUNNING') return;
+      } catch (error) {
+        overviewBox.replaceChildren(overview(first), errorBox(error));
+      }
+      if (!left) timer = setTimeout(() => void follow(), LIVE_REFRESH_MS);
+    };
+    if (first.info.status === 'RUNNING') timer = setTimeout(() => void follow(), LIVE_REFRESH_MS);
+
+    function showModels(models: LoggedModel[]): void {
+      if (left) return;
+      if (models.length === 0) return void modelsBox.replaceChildren(h('p', { class: 'muted' }, 'No MLflow 3 logged models name this run.'));
+      modelsBox.replaceChildren(...models.map((model) => {
+        const source = modelArtifactSource(model);
+        const block = h('div', { class: 'logged-model', 'data-model-id': model.model_id },
+          h('h3', {}, model.name ?? model.model_id), loggedModelFacts(model));
+        if (source === null) {
+          block.append(h('p', { class: 'muted' }, `Its files are at ${model.artifact_uri ?? '(no URI)'}, which this server does not serve.`));
+          return block;
+        }
+        const browser = artifactBrowser(source, {
+          emptyText: 'No files.',
+          hrefFor: (path) => hashFor(route.chart, { path, model: model.model_id }),
+          onSelect: (path) => choose({ path, model: model.model_id }),
+        });
+        browsers.push(browser);
+        block.append(browser.element);
+        if (selection?.model === model.model_id) void openSelected(browser, selection.path, block);
+        return block;
+      }));
     }
-    void logs(route.runId).then((el) => logsBox.replaceChildren(el), (error: unknown) => logsBox.replaceChildren(errorBox(error)));
-    void artifacts(route.runId).then((el) => artifactsBox.replaceChildren(el), (error: unknown) => artifactsBox.replaceChildren(errorBox(error)));
-  })().catch((error: unknown) => root.replaceChildren(errorBox(error)));
-  return () => freeChart();
+  })().catch((error: unknown) => { if (!left) root.replaceChildren(errorBox(error)); });
+
+  return () => {
+    left = true;
+    clearTimeout(timer);
+    freeChart();
+    for (const browser of browsers) browser.free();
+  };
+}
+
+/** Selects the artifact the URL names (a cold load) and scrolls its browser into view. */
+async function openSelected(browser: ArtifactBrowser, path: string, block: HTMLElement): Promise<void> {
+  await browser.select(path);
+  block.scrollIntoView({ block: 'start' });
 }
