@@ -1,78 +1,29 @@
 // The web UI in a real browser (Debian's Chromium, driven by playwright-core) against a real
 // `mlproject ui` process over a real SQLite store, with runs logged through the REST API as the
 // `mlflow` client logs them. Screenshots go to test-artifacts/ui/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium, logRun, shots, startUi, type UiServer } from './browser-helpers.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cliBin = path.join(repoRoot, 'apps/cli/dist/mlproject.mjs');
-const shots = path.join(repoRoot, 'test-artifacts/ui');
-const CHROMIUM = process.env['MLPROJECT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
-
-let dir = '';
 let url = '';
-let server: ResultPromise | undefined;
+let server: UiServer | undefined;
 let browser: Browser | undefined;
-
-async function api(method: string, route: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${url}/api/2.0/mlflow/${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  expect(response.status, `${route}: ${await response.clone().text()}`).toBe(200);
-  return response.json();
-}
-
-/** Logs a finished run with a param, a five-step metric history, tags and maybe a lock, as `mlflow` would. */
-async function logRun(name: string, alpha: number, lock?: string): Promise<string> {
-  const { run } = await api('POST', 'runs/create', { experiment_id: '0', run_name: name, start_time: Date.now() - 65_000, user_id: 'ana' });
-  const runId: string = run.info.run_id;
-  await api('POST', 'runs/log-batch', {
-    run_id: runId,
-    params: [{ key: 'alpha', value: String(alpha) }],
-    metrics: [0, 1, 2, 3, 4].map((step) => ({ key: 'rmse', value: alpha / (step + 1), timestamp: Date.now() + step, step })),
-    tags: [{ key: 'mlflow.source.name', value: 'examples/sklearn-linear' }],
-  });
-  // logs/stdout.txt where `mlproject run` keeps it: mlflow-artifacts:/<experiment>/<run>/artifacts.
-  const root = String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, '');
-  const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${root}/logs/stdout.txt`, { method: 'PUT', body: `training ${name}\nrmse ${alpha / 5}\n` });
-  expect(put.status).toBe(200);
-  if (lock !== undefined) {
-    const putLock = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${root}/environment/lock.txt`, { method: 'PUT', body: lock });
-    expect(putLock.status).toBe(200);
-  }
-  await api('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
-  return runId;
-}
 
 describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-'));
-    mkdirSync(shots, { recursive: true });
-    const child = execa('node', [cliBin, 'ui', '--port', '0', '--backend-store-uri', 'sqlite:///ui.db'], { cwd: dir, reject: false, all: true });
-    server = child;
-    let output = '';
-    url = await new Promise<string>((resolve, reject) => {
-      child.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /at (http:\/\/\S+) /.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      void child.then(() => reject(new Error(`mlproject ui exited: ${output}`)));
-    });
-    await logRun('red-fox', 0.1, 'numpy==2.1.0\nscikit-learn==1.5.2\n');
-    await logRun('blue-owl', 0.5, 'numpy==2.1.0\nscikit-learn==1.6.0\n');
-    await logRun('green-eel', 0.9);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    server = await startUi();
+    url = server.url;
+    await logRun(url, 'red-fox', 0.1, 'numpy==2.1.0\nscikit-learn==1.5.2\n');
+    await logRun(url, 'blue-owl', 0.5, 'numpy==2.1.0\nscikit-learn==1.6.0\n');
+    await logRun(url, 'green-eel', 0.9);
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    server?.kill('SIGTERM');
-    await server;
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('lists the runs, shows the server\'s message for a bad filter, and opens a run with its logs and chart', async () => {
