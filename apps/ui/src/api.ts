@@ -22,12 +22,108 @@ export class ApiError extends Error {
 
 const BASE = './ajax-api/2.0/mlflow';
 
+/** The sessionStorage key of the signed-in credential (this tab only; never localStorage, never the URL). */
+export const AUTH_KEY = 'mlproject.ui.auth';
+
+/** What `apiFetch` sends when signed in: the whole `Authorization` value, and a Basic user's name for the header. */
+export interface Credential { authorization: string; user?: string }
+
+/** `Authorization: Bearer <token>`, as the `mlflow` client sends MLFLOW_TRACKING_TOKEN. */
+export function tokenCredential(token: string): Credential {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** `Authorization: Basic base64(user:password)`, the password's UTF-8 bytes as the server decodes them. */
+export function basicCredential(user: string, password: string): Credential {
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  return { authorization: `Basic ${btoa(String.fromCharCode(...bytes))}`, user };
+}
+
+/** Where the credential lives when sessionStorage cannot be used (storage disabled): this page only. */
+let unstored: string | null = null;
+
+/** The signed-in credential of this tab, or null. */
+export function storedCredential(): Credential | null {
+  let raw: string | null;
+  try {
+    raw = sessionStorage.getItem(AUTH_KEY);
+  } catch {
+    raw = unstored;
+  }
+  try {
+    const value: unknown = raw === null ? null : JSON.parse(raw);
+    const { authorization, user } = (value ?? {}) as Partial<Credential>;
+    if (typeof authorization !== 'string' || !/^(Bearer|Basic) \S/.test(authorization)) return null;
+    return typeof user === 'string' ? { authorization, user } : { authorization };
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `credential` for this tab (sessionStorage `mlproject.ui.auth`), or forgets it (null). */
+export function storeCredential(credential: Credential | null): void {
+  const raw = credential === null ? null : JSON.stringify(credential);
+  try {
+    if (raw === null) sessionStorage.removeItem(AUTH_KEY);
+    else sessionStorage.setItem(AUTH_KEY, raw);
+  } catch {
+    unstored = raw;
+  }
+}
+
+/** The schemes a 401's `WWW-Authenticate` names; both when it names neither (a proxy's 401, say). */
+export interface Challenge { bearer: boolean; basic: boolean }
+
+type UnauthenticatedListener = (error: ApiError, sentWith: Credential | null, challenge: Challenge) => void;
+
+function challengeOf(response: Response): Challenge {
+  const header = (response.headers.get('WWW-Authenticate') ?? '').toLowerCase();
+  const challenge = { bearer: /(^|,)\s*bearer\b/.test(header), basic: /(^|,)\s*basic\b/.test(header) };
+  return challenge.bearer || challenge.basic ? challenge : { bearer: true, basic: true };
+}
+const unauthenticatedListeners = new Set<UnauthenticatedListener>();
+
 /**
- * Every request of the UI goes through here, so that credentials (when the server asks for them)
- * are added in one place. Same arguments and result as `fetch`.
+ * Calls `listener` on every 401 an `apiFetch` gets (after which its caller gets the refusal as
+ * usual), with the server's error, the credential that was sent (null: none) and the schemes the
+ * server takes (`mlproject server` names Basic only when it has users). A 401 to a request
+ * sent with a credential other than the one stored now (signed in or out meanwhile) is stale and
+ * not reported. Returns a function that removes the listener.
+ */
+export function onUnauthenticated(listener: UnauthenticatedListener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+function send(url: string, init: RequestInit, credential: Credential | null): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (credential !== null && !headers.has('Authorization')) headers.set('Authorization', credential.authorization);
+  return fetch(url, { ...init, headers });
+}
+
+/**
+ * Every request of the UI goes through here: it adds the stored credential (`Authorization`), and
+ * reports a 401 to the `onUnauthenticated` listeners (the sign-in panel). Same arguments and result
+ * as `fetch`; an `Authorization` header in `init` is kept.
  */
 export async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(url, init);
+  const credential = storedCredential();
+  const response = await send(url, init, credential);
+  if (response.status === 401 && storedCredential()?.authorization === credential?.authorization) {
+    const error = await answer<never>(response.clone()).catch((refusal: unknown) => refusal);
+    if (error instanceof ApiError) for (const listener of unauthenticatedListeners) listener(error, credential, challengeOf(response));
+  }
+  return response;
+}
+
+/**
+ * Asks the server whether `credential` is accepted (one `experiments/search` of one experiment),
+ * without storing it and without telling the `onUnauthenticated` listeners.
+ * @throws ApiError with the server's message when refused (401 UNAUTHENTICATED, e.g.
+ *   "Credentials refused: wrong token"), or for any other failed answer.
+ */
+export async function checkCredential(credential: Credential): Promise<void> {
+  await answer<unknown>(await send(`${BASE}/experiments/search?max_results=1`, {}, credential));
 }
 
 async function answer<T>(response: Response): Promise<T> {
