@@ -262,34 +262,41 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   }
 
   /**
-   * The live refresh, cheap however many runs are loaded: the loaded RUNNING runs are read again
-   * (`attributes.run_id IN (...)` under the same filter; one that no longer matches leaves the
-   * table) and runs started since the newest loaded one are looked for. New runs in a table of at
-   * most one page reload it (so they land where the order puts them); in a bigger one they are
-   * added at the top. Skipped while the page is hidden.
+   * The live refresh. A table of at most one page is read again whole (one `runs/search`, so new,
+   * changed and removed runs all show, in the server's order). A bigger one stays cheap however many
+   * runs it holds: its RUNNING runs are read again (`attributes.run_id IN (...)` under the same
+   * filter; one that no longer matches leaves the table) and runs started since the newest loaded
+   * one (less a minute, for clocks a little behind) are added at the top. Rows are repainted in place,
+   * so the scroll position and the selection stay. Skipped while the page is hidden.
    */
   async function refresh(): Promise<void> {
     if (document.visibilityState === 'hidden') return schedule();
-    const running = runs.filter((r) => r.info.status === 'RUNNING').map((r) => r.info.run_id);
-    const newest = runs.reduce((max, r) => Math.max(max, Number(r.info.start_time ?? 0)), 0);
     const query = { experimentIds: [route.experimentId], orderBy: [route.order] };
-    const reread = new Map<string, Run | null>();
-    for (let i = 0; i < running.length; i += ID_CHUNK) {
-      const ids = running.slice(i, i + ID_CHUNK);
-      const page = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.run_id IN (${ids.map((id) => `'${id}'`).join(', ')})`), maxResults: ID_CHUNK }, controller.signal);
-      for (const id of ids) reread.set(id, null);
-      for (const run of page.runs) reread.set(run.info.run_id, run);
-    }
-    const known = new Set(runs.map((r) => r.info.run_id));
-    const recent = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.start_time >= ${newest}`), maxResults: PAGE }, controller.signal);
-    const added = recent.runs.filter((r) => !known.has(r.info.run_id));
-    if (controller.signal.aborted) return;
-    if (added.length > 0 && runs.length + added.length <= PAGE) return load();
-    if (added.length > 0 || reread.size > 0) {
-      runs = [...added, ...runs.flatMap((r) => {
+    let next: Run[];
+    if (!truncated && runs.length <= PAGE) {
+      const page = await searchRuns({ ...query, filter: route.filter, maxResults: PAGE }, controller.signal);
+      if (page.nextPageToken !== undefined) return load();
+      next = page.runs;
+    } else {
+      const running = runs.filter((r) => r.info.status === 'RUNNING').map((r) => r.info.run_id);
+      const reread = new Map<string, Run | null>();
+      for (let i = 0; i < running.length; i += ID_CHUNK) {
+        const ids = running.slice(i, i + ID_CHUNK);
+        const page = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.run_id IN (${ids.map((id) => `'${id}'`).join(', ')})`), maxResults: ID_CHUNK }, controller.signal);
+        for (const id of ids) reread.set(id, null);
+        for (const run of page.runs) reread.set(run.info.run_id, run);
+      }
+      const newest = runs.reduce((max, r) => Math.max(max, Number(r.info.start_time ?? 0)), 0);
+      const known = new Set(runs.map((r) => r.info.run_id));
+      const recent = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.start_time >= ${Math.max(0, newest - 60_000)}`), maxResults: PAGE }, controller.signal);
+      next = [...recent.runs.filter((r) => !known.has(r.info.run_id)), ...runs.flatMap((r) => {
         const again = reread.get(r.info.run_id);
         return again === undefined ? [r] : again === null ? [] : [again];
       })];
+    }
+    if (controller.signal.aborted) return;
+    if (JSON.stringify(next) !== JSON.stringify(runs)) {
+      runs = next;
       update();
       showCount();
     }
