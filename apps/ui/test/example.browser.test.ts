@@ -79,7 +79,7 @@ describe.skipIf(skipReason !== '')(`the example run three times, looked at in th
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  it('filters by metrics.r2_score, sorts by it, plots alpha against it, and compares two runs with alpha marked as differing', async () => {
+  it('filters by metrics.r2_score, sorts by it, plots alpha against it, opens a run (chart, logs, model files), and compares two runs with alpha marked as differing', async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -120,6 +120,29 @@ describe.skipIf(skipReason !== '')(`the example run three times, looked at in th
     await page.waitForSelector('.scatter-plot canvas');
     expect(await page.locator('.scatter-hover').textContent()).toContain('3 runs');
     expect(hashQuery(page).get('scatter')).toBe('param:alpha,metric:r2_score');
+
+    // Open the alpha=0.8 run: its val_rmse chart (100 epochs), its logs, its command, its model files.
+    await page.click(`.runs-spacer .row:has(input[data-run-id="${runIds.get('0.8')}"]) [data-column="name"]`);
+    await page.waitForSelector('.chart .uplot canvas');
+    expect(page.url()).toContain(`#/runs/${runIds.get('0.8')}`);
+    expect(await page.isChecked('input[data-metric="val_rmse"]')).toBe(true);
+    expect(await page.locator('.chart .u-title').textContent()).toBe('val_rmse');
+    await page.waitForFunction(() => document.querySelector('pre.log[data-log="stdout"]')?.textContent?.includes('r2_score: 0.4189'));
+    expect(await page.textContent('[data-field="command"]')).toContain('python train.py --data-path data.csv --alpha 0.8 --max-iter 100');
+    const model = page.locator('.logged-model').first();
+    await model.waitFor();
+    await page.waitForSelector('.logged-model a.artifact-file[data-path="MLmodel"]');
+    const modelFiles = await model.locator('a.artifact-file').evaluateAll((links) => links.map((a) => a.getAttribute('data-path')));
+    expect(modelFiles).toEqual(expect.arrayContaining(['MLmodel', 'model.skops', 'python_env.yaml', 'requirements.txt']));
+    await model.locator('a.artifact-file[data-path="MLmodel"]').click();
+    await page.waitForSelector('.logged-model .mlmodel .flavors li');
+    expect(await page.$$eval('.logged-model .mlmodel .flavors li', (items) => items.map((li) => li.getAttribute('data-flavor')))).toEqual(['python_function', 'sklearn']);
+    await page.screenshot({ path: path.join(shots, 'example-run.png'), fullPage: true });
+    // Back: first to the run page without the MLmodel preview (choosing a file is a history entry), then to the table.
+    await page.goBack();
+    expect(page.url()).not.toContain('artifact=');
+    await page.goBack();
+    await page.waitForSelector('.runs-spacer .row');
 
     // Select two runs (kept in the URL) and compare them.
     await page.check(`input.select-run[data-run-id="${runIds.get('0.01')}"]`);
