@@ -41,7 +41,11 @@ const WITH_MLFLOW = !opts['no-mlflow'];
 
 const loadBefore = os.loadavg();
 const cli = path.join(root, 'apps/cli/dist/mlproject.mjs');
-if (!existsSync(cli) || !existsSync(path.join(root, 'apps/cli/dist/ui/index.html'))) {
+if (!existsSync(path.join(root, 'apps/ui/node_modules/playwright-core'))) {
+  log('installing and building (./setup)…');
+  const setup = spawnSync(path.join(root, 'setup'), [], { cwd: root, stdio: 'inherit' });
+  if (setup.status !== 0) process.exit(setup.status ?? 1);
+} else if (!existsSync(cli) || !existsSync(path.join(root, 'apps/cli/dist/ui/index.html')) || !existsSync(path.join(root, 'packages/tracking-sqlite/dist/index.js'))) {
   log('building (pnpm run build)…');
   const built = spawnSync('pnpm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
@@ -175,9 +179,9 @@ async function measureMlproject(browser, url, ids, shot) {
   const c = await freshPage(browser, [() => window.__bench.watch('canvas', () => document.querySelector('.chart .uplot canvas') !== null)]);
   await c.page.goto(`${url}/#/runs/${ids.chartRunId}?metric=loss`);
   await waitPainted(c.page, ['canvas']);
-  const e = await c.page.evaluate(() => ({ at: window.__bench.at, historyParsed: window.__bench.historyParsed, lastStroke: window.__bench.lastStroke, longTasks: window.__bench.longTasks.map((l) => l.duration), histories: performance.getEntriesByType('resource').filter((r) => r.name.includes('metrics/get-history')).length }));
+  const e = await c.page.evaluate(() => ({ at: window.__bench.at, historyParsed: window.__bench.historyParsed, lastStroke: window.__bench.lastStroke, longTasks: window.__bench.longTasks.map((l) => l.duration), histories: performance.getEntriesByType('resource').filter((r) => r.name.includes('metrics/get-history')).length, historyBytes: performance.getEntriesByType('resource').filter((r) => r.name.includes('metrics/get-history')).reduce((n, r) => n + r.encodedBodySize, 0) }));
   if (shot) await c.page.screenshot({ path: path.join(SHOTS, 'mlproject-chart.png'), fullPage: true });
-  const chart = { dataParsed: e.historyParsed, canvasInDom: e.at.canvas.dom, lastStroke: e.lastStroke, painted: e.at.canvas.painted, fromData: e.at.canvas.painted - e.historyParsed, historyRequests: e.histories, longestTask: Math.max(0, ...e.longTasks), errors: c.errors };
+  const chart = { dataParsed: e.historyParsed, canvasInDom: e.at.canvas.dom, lastStroke: e.lastStroke, painted: e.at.canvas.painted, fromData: e.at.canvas.painted - e.historyParsed, historyRequests: e.histories, historyBytes: e.historyBytes, longestTask: Math.max(0, ...e.longTasks), errors: c.errors };
   await c.context.close();
   return { table, scroll, chart };
 }
