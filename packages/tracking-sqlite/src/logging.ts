@@ -102,8 +102,12 @@ export function deleteTag(ctx: Ctx, runId: string, key: string): void {
 }
 
 /**
- * All points of one metric ordered by (timestamp, step, value), paged; `maxResults` absent or 0
- * means no limit (as the real server reads an absent value). Unknown key: empty.
+ * All points of one metric in `SqlAlchemyStore.get_metric_history`'s order: by timestamp, then
+ * step, then stored value, where a NaN counts as the 0 it is stored as (MLflow stores it so too),
+ * and is_nan breaks the tie between a real 0 and a NaN (0 first, as MLflow 3.17.2 returns them on
+ * SQLite). That is the primary key's order, so SQLite reads one range of it and sorts nothing.
+ * Paged; `maxResults` absent or 0 means no limit (as the real server reads an absent value).
+ * Unknown key: empty.
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST for an unknown run.
  */
 export function getMetricHistory(ctx: Ctx, runId: string, key: string, options: { maxResults?: number; pageToken?: string } = {}): Page<Metric> {
@@ -113,7 +117,7 @@ export function getMetricHistory(ctx: Ctx, runId: string, key: string, options: 
   if (!Number.isSafeInteger(max) || max < 0) throw invalidParameter(`Invalid max_results ${max}.`);
   const rows = ctx.db.prepare(
     `SELECT key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
-     WHERE run_id = ? AND key = ? ORDER BY timestamp, step, is_nan, value LIMIT ? OFFSET ?`,
+     WHERE run_id = ? AND key = ? ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?`,
   ).all(runId, String(key), max === 0 ? -1 : max + 1, offset) as MetricRow[];
   const metrics = rows.map(toMetric);
   return max === 0 ? { items: metrics } : pageOf(metrics, offset, max);

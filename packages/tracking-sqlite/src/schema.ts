@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { TrackingError } from '@mlproject/tracking';
 
 /** The schema version this code writes (`PRAGMA user_version`). Bump it with a migration in {@link MIGRATIONS}. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** `PRAGMA application_id` marking a file as an mlproject tracking store ("MLPJ"). */
 export const APPLICATION_ID = 0x4d4c504a;
 
@@ -92,8 +92,29 @@ CREATE TABLE logged_model_metrics (
 );
 `;
 
-/** Migrations by target version; `MIGRATIONS[1]` creates the first schema. */
-const MIGRATIONS: Record<number, string> = { 1: V1 };
+// Version 2: metrics becomes a WITHOUT ROWID table clustered on its primary key, same columns and key.
+// A run's history of one key is then one contiguous range holding every column, already in
+// (timestamp, step, value, is_nan) order: no lookup per point into a separate table, no sort.
+// The copy keeps every row; the key is unchanged, so the same points stay duplicates.
+const V2 = `
+CREATE TABLE metrics_v2 (
+  run_id TEXT NOT NULL REFERENCES runs(run_id), key TEXT NOT NULL,
+  value REAL NOT NULL, is_nan INTEGER NOT NULL, timestamp INTEGER NOT NULL, step INTEGER NOT NULL,
+  model_id TEXT, dataset_name TEXT, dataset_digest TEXT,
+  PRIMARY KEY (run_id, key, timestamp, step, value, is_nan)
+) WITHOUT ROWID;
+INSERT INTO metrics_v2 (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+  SELECT run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
+  ORDER BY run_id, key, timestamp, step, value, is_nan;
+DROP TABLE metrics;
+ALTER TABLE metrics_v2 RENAME TO metrics;
+`;
+
+/**
+ * Migrations by target version, each run once, in order, inside the one transaction that opens an
+ * older file: `MIGRATIONS[1]` creates the first schema. Never edit a released entry; add the next.
+ */
+export const MIGRATIONS: Readonly<Record<number, string>> = { 1: V1, 2: V2 };
 
 function refuse(path: string, what: string, hint: string): TrackingError {
   return new TrackingError('INVALID_PARAMETER_VALUE', `Cannot use '${path}' as an mlproject tracking store: ${what}. ${hint}`);
