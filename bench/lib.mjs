@@ -48,9 +48,8 @@ export const MLFLOW_VERSION = '3.17.2';
 const SKLEARN_VERSION = '1.9.1';
 
 /**
- * The python of the MLflow venv the tracking-server e2e tests and bench/tracking use
- * (packages/tracking-server/test/python-env.ts, `mlflowPython`; bench/tracking/run.mjs has the same
- * function): `~/.cache/mlproject-test/mlflow-3.17.2-sklearn-1.9.1-py3.<minor>`, built when missing
+ * The python of the MLflow venv the tracking-server e2e tests use (packages/tracking-server/test/
+ * python-env.ts, `mlflowPython`), shared by bench/tracking and bench/ui: `~/.cache/mlproject-test/mlflow-3.17.2-sklearn-1.9.1-py3.<minor>`, built when missing
  * (uv if on PATH, else venv + pip; needs PyPI) in a temp dir that is renamed when ready. Its
  * `bin/mlflow` script names the temp dir in its shebang, so run MLflow as `python -m mlflow`.
  */

@@ -5,17 +5,14 @@
 //        [--load-seconds S] [--connections C] [--only mlproject,mlflow] [--no-load] [--json FILE]
 // See bench/tracking/README.md for what is measured and why.
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { REPO, gitCommit, log, nonNegativeInt, parseCli } from '../lib.mjs';
+import { MLFLOW_VERSION, REPO, freePort, gitCommit, log, mlflowPython, nonNegativeInt, parseCli, waitHealthy } from '../lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MLFLOW_VERSION = '3.17.2';
-const SKLEARN_VERSION = '1.9.1';
 const SERVERS = ['mlproject', 'mlflow'];
 const LOAD_METRICS = 100; // metric points per load-test request
 
@@ -48,60 +45,6 @@ function parseOptions(argv) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The MLflow client and server venv the tracking-server e2e tests use (packages/tracking-server/test/
- * python-env.ts, `mlflowPython`): same key, same commands, built in a temp dir and renamed when ready.
- */
-function mlflowPython() {
-  const base = process.env.MLPROJECT_TEST_PYTHON ?? 'python3';
-  const [real, version] = execFileSync(base, ['-c', 'import os, sys; print(os.path.realpath(sys.executable)); print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim().split('\n');
-  const root = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'mlproject-test');
-  const venv = path.join(root, `mlflow-${MLFLOW_VERSION}-sklearn-${SKLEARN_VERSION}-py${version}`);
-  const python = path.join(venv, 'bin/python');
-  if (existsSync(path.join(venv, '.ready'))) return python;
-  mkdirSync(root, { recursive: true });
-  const building = `${venv}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
-  const packages = [`mlflow==${MLFLOW_VERSION}`, `scikit-learn==${SKLEARN_VERSION}`];
-  log(`building ${venv} (${packages.join(' ')})`);
-  let uv = true;
-  try { execFileSync('uv', ['--version'], { stdio: 'ignore' }); } catch { uv = false; }
-  if (uv) {
-    execFileSync('uv', ['venv', '--python', real, building], { stdio: 'inherit' });
-    execFileSync('uv', ['pip', 'install', '--python', path.join(building, 'bin/python'), ...packages], { stdio: 'inherit' });
-  } else {
-    execFileSync(real, ['-m', 'venv', building], { stdio: 'inherit' });
-    execFileSync(path.join(building, 'bin/python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...packages], { stdio: 'inherit' });
-  }
-  writeFileSync(path.join(building, '.ready'), `${new Date().toISOString()}\n`);
-  rmSync(venv, { recursive: true, force: true });
-  renameSync(building, venv);
-  return python;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, child, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode} before ${url}/health answered`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch { /* not listening yet */ }
-    await sleep(250);
-  }
-  throw new Error(`${url}/health did not answer within ${seconds} s`);
-}
 
 /** Starts one server as a user would, in its own process group (stopped with SIGTERM to the group). */
 async function startServer(name, ctx) {
