@@ -98,14 +98,18 @@ export function deleteTag(data: StoreData, runId: string, key: string): void {
   }
 }
 
-/** History order: timestamp, step, then value with NaN after every number. */
+/** History order: timestamp, step, then value with a NaN where 0 sorts (after a real 0), as MLflow. */
 function historyOrder(a: Metric, b: Metric): number {
   if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
   if (a.step !== b.step) return a.step - b.step;
+  // MLflow stores a NaN as 0 (with a NaN flag) and orders by the stored value: a NaN sorts as 0 does,
+  // after a real 0 (`SqlAlchemyStore.get_metric_history`).
   const an = Number.isNaN(a.value);
   const bn = Number.isNaN(b.value);
-  if (an || bn) return Number(an) - Number(bn);
-  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  const av = an ? 0 : a.value;
+  const bv = bn ? 0 : b.value;
+  if (av !== bv) return av < bv ? -1 : 1;
+  return Number(an) - Number(bn);
 }
 
 /**

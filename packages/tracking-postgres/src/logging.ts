@@ -123,7 +123,8 @@ export async function deleteTag(ctx: Ctx, runId: string, key: string): Promise<v
 }
 
 /**
- * All points of one metric ordered by (timestamp, step, value), paged; `maxResults` absent or 0
+ * All points of one metric ordered by (timestamp, step, value), a NaN sorting as 0 does (MLflow stores
+ * NaN as 0: `SqlAlchemyStore.get_metric_history`), paged; `maxResults` absent or 0
  * means no limit (as the real server reads an absent value). Unknown key: empty.
  * @throws TrackingError RESOURCE_DOES_NOT_EXIST for an unknown run, INVALID_PARAMETER_VALUE for a bad token.
  */
@@ -134,7 +135,8 @@ export async function getMetricHistory(ctx: Ctx, runId: string, key: string, opt
   if (!Number.isSafeInteger(max) || max < 0) throw invalidParameter(`Invalid max_results ${max}.`);
   const { rows } = await ctx.pool.query<MetricRow>(
     `SELECT key, value, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
-     WHERE run_id = $1 AND key = $2 ORDER BY timestamp, step, value LIMIT $3 OFFSET $4`,
+     WHERE run_id = $1 AND key = $2
+     ORDER BY timestamp, step, CASE WHEN value = 'NaN'::float8 THEN 0 ELSE value END, value = 'NaN'::float8 LIMIT $3 OFFSET $4`,
     [runId, String(key), max === 0 ? null : max + 1, offset],
   );
   const metrics = rows.map(toMetric);

@@ -79,6 +79,13 @@ export function describeLogging(makeStore: MakeStore): void {
       await expectTrackingError(h.store.getMetricHistory(info.runId, 'loss', { pageToken: 'not a token' }), 'INVALID_PARAMETER_VALUE');
     });
 
+    it('orders points of one timestamp and step by value, a NaN where 0 sorts (MLflow stores NaN as 0)', async () => {
+      const { info } = await newRun(h.store);
+      await h.store.logBatch(info.runId, { metrics: [1, Number.NaN, -1, 0, 2].map((v) => point(v, 5, 3)) });
+      const values = (await h.store.getMetricHistory(info.runId, 'loss')).items.map((m) => m.value);
+      expect(values).toEqual([-1, 0, Number.NaN, 1, 2]);
+    });
+
     it('upserts tags (last wins within a batch) and deletes them', async () => {
       const { info } = await newRun(h.store);
       await h.store.setTag(info.runId, { key: 'k', value: '1' });
