@@ -2,12 +2,12 @@
 // Debian's Chromium: the page loads without the token, a sign-in panel asks for it (and the browser
 // shows no dialog of its own), a wrong token gets the server's message, the right one shows the runs
 // and survives a reload (sessionStorage), and signing out brings the panel back.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium, logRun, shots, startUi, type UiServer } from './browser-helpers.js';
+import { launchChromium, logRun, shots, startUi, type UiServer, noChromium } from './browser-helpers.js';
 
 const TOKEN = 'tok-7f3a9c2e51';
 const AUTH_KEY = 'mlproject.ui.auth';
@@ -18,7 +18,7 @@ let browser: Browser | undefined;
 const rowNames = (page: Page): Promise<(string | null)[]> =>
   page.$$eval('.runs-spacer .row .cell:nth-child(2)', (cells) => cells.map((c) => c.textContent).sort());
 
-describe.skipIf(!existsSync(CHROMIUM))('web UI on a server that requires a token', () => {
+describe.skipIf(noChromium !== '')(`web UI on a server that requires a token${noChromium}`, () => {
   beforeAll(async () => {
     server = await startUi({ MLPROJECT_SERVER_TOKEN: TOKEN });
     const auth = { authorization: `Bearer ${TOKEN}` };
@@ -116,7 +116,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI on a server that requires a token
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('web UI on a server with Basic users', () => {
+describe.skipIf(noChromium !== '')(`web UI on a server with Basic users${noChromium}`, () => {
   let users: UiServer | undefined;
   let usersBrowser: Browser | undefined;
   const usersDir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-users-'));

@@ -1,7 +1,7 @@
 // Set-up shared by the browser tests: a real `mlproject ui` process over a temp SQLite store, runs
 // logged through the REST API as the `mlflow` client logs them, and Debian's Chromium via
 // playwright-core.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,11 @@ const cliBin = path.join(repoRoot, 'apps/cli/dist/mlproject.mjs');
 /** Where the tests save screenshots. */
 export const shots = path.join(repoRoot, 'test-artifacts/ui');
 export const CHROMIUM = process.env['MLPROJECT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
+/**
+ * '' when Chromium is there; otherwise the reason the browser suites skip, to append to their names
+ * (`describe.skipIf(noChromium !== '')(\`name${noChromium}\`, ...)`).
+ */
+export const noChromium = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; scripts/ci-chromium.sh installs Debian's)`;
 
 export interface UiServer {
   /** e.g. `http://127.0.0.1:41234`, without a trailing slash. */
@@ -23,15 +28,12 @@ export interface UiServer {
 }
 
 /**
- * Starts `mlproject ui --port 0` over `sqlite:///ui.db` in a fresh temp directory, with `env` added
- * to its environment (e.g. MLPROJECT_SERVER_TOKEN) and `args` to its flags, and resolves once it
- * prints its URL.
+ * Starts `mlproject ui --port 0` with `args` in `cwd`, with `env` added to its environment, and
+ * resolves once it prints its URL. `stop()` stops it (SIGTERM) and waits for it; the directory stays.
  * @throws Error with the process's output when it exits before that.
  */
-export async function startUi(env: Record<string, string> = {}, args: string[] = []): Promise<UiServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-'));
-  mkdirSync(shots, { recursive: true });
-  const child = execa('node', [cliBin, 'ui', '--port', '0', '--backend-store-uri', 'sqlite:///ui.db', ...args], { cwd: dir, env, reject: false, all: true });
+export async function serveUi(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<UiServer> {
+  const child = execa('node', [cliBin, 'ui', '--port', '0', ...args], { cwd, env, reject: false, all: true });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.all?.on('data', (chunk: Buffer) => {
@@ -46,10 +48,31 @@ export async function startUi(env: Record<string, string> = {}, args: string[] =
     stop: async () => {
       child.kill('SIGTERM');
       await child;
+    },
+  };
+}
+
+/**
+ * Starts `mlproject ui --port 0` over `sqlite:///ui.db` in a fresh temp directory, with `env` added
+ * to its environment (e.g. MLPROJECT_SERVER_TOKEN) and `args` to its flags, and resolves once it
+ * prints its URL; `stop()` also removes the directory.
+ * @throws Error with the process's output when it exits before that.
+ */
+export async function startUi(env: Record<string, string> = {}, args: string[] = []): Promise<UiServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-'));
+  mkdirSync(shots, { recursive: true });
+  const server = await serveUi(dir, ['--backend-store-uri', 'sqlite:///ui.db', ...args], env);
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
+
+/** The path of the built CLI (`apps/cli/dist/mlproject.mjs`), for tests that run other commands. */
+export const CLI = cliBin;
 
 /** Debian's Chromium (or MLPROJECT_TEST_CHROMIUM), headless. */
 export function launchChromium(): Promise<Browser> {

@@ -3,30 +3,27 @@
 // `mlproject ui` over that store and Debian's Chromium (playwright-core) doing what a user does:
 // filter by r2_score, sort, plot alpha against r2_score, open a run (its chart, logs and model
 // files), compare two runs. Screenshots go to test-artifacts/ui/ (the README's come from here).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { execa } from 'execa';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, launchChromium, serveUi, shots, type UiServer, noChromium } from './browser-helpers.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cliBin = path.join(repoRoot, 'apps/cli/dist/mlproject.mjs');
-const example = path.join(repoRoot, 'examples/sklearn-linear');
-const shots = path.join(repoRoot, 'test-artifacts/ui');
-const CHROMIUM = process.env['MLPROJECT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
+const example = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/sklearn-linear');
 /** alpha -> the r2_score train.py reaches (examples/sklearn-linear/README.md). */
 const ALPHAS = ['0.01', '0.3', '0.8'];
 
 let dir = '';
 let url = '';
-let server: ResultPromise | undefined;
+let server: UiServer | undefined;
 let browser: Browser | undefined;
 const runIds = new Map<string, string>();
 
 async function runExample(alpha: string): Promise<void> {
-  const result = await execa('node', [cliBin, 'run', example, '-e', 'train', '-P', `alpha=${alpha}`], {
+  const result = await execa('node', [CLI, 'run', example, '-e', 'train', '-P', `alpha=${alpha}`], {
     cwd: dir, env: { MLPROJECT_CACHE_DIR: path.join(dir, 'cache') }, reject: false, all: true,
   });
   expect(result.exitCode, result.all).toBe(0);
@@ -49,33 +46,21 @@ async function tableRows(page: Page): Promise<{ runId: string; alpha: string; r2
 /** The query of the page's hash route (`#/experiments/0?filter=...`). */
 const hashQuery = (page: Page): URLSearchParams => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '');
 
-const skipReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; scripts/ci-chromium.sh installs it)`;
-
-describe.skipIf(skipReason !== '')(`the example run three times, looked at in the web UI${skipReason}`, () => {
+describe.skipIf(noChromium !== '')(`the example run three times, looked at in the web UI${noChromium}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mlproject-ui-example-'));
     mkdirSync(shots, { recursive: true });
     // The first run builds the environment; the other two reuse it, side by side.
     await runExample(ALPHAS[0] as string);
     await Promise.all(ALPHAS.slice(1).map(runExample));
-    const child = execa('node', [cliBin, 'ui', '--port', '0'], { cwd: dir, reject: false, all: true });
-    server = child;
-    let output = '';
-    url = await new Promise<string>((resolve, reject) => {
-      child.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /at (http:\/\/\S+) /.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      void child.then(() => reject(new Error(`mlproject ui exited: ${output}`)));
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    server = await serveUi(dir);
+    url = server.url;
+    browser = await launchChromium();
   }, 900_000);
 
   afterAll(async () => {
     await browser?.close();
-    server?.kill('SIGTERM');
-    await server;
+    await server?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,12 +4,12 @@
 // diff, a binary and a 6 MiB file), two MLflow 3 logged models with files of their own, and a
 // RUNNING run whose stdout grows while the page is open. Screenshots go to test-artifacts/ui/.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, CHROMIUM, launchChromium, shots, startUi, type UiServer } from './browser-helpers.js';
+import { api, launchChromium, shots, startUi, type UiServer, noChromium } from './browser-helpers.js';
 
 let ui: UiServer | undefined;
 let browser: Browser | undefined;
@@ -127,7 +127,7 @@ async function openFile(page: Page, scope: string, file: string): Promise<void> 
 
 const RUN_TREE = 'section[data-section="artifacts"]';
 
-describe.skipIf(!existsSync(CHROMIUM))('run page in Chromium', () => {
+describe.skipIf(noChromium !== '')(`run page in Chromium${noChromium}`, () => {
   beforeAll(async () => {
     ui = await startUi();
     url = ui.url;

@@ -1,15 +1,12 @@
 // The runs table while runs are live, in Chromium against a real `mlproject ui`: a RUNNING run's
 // status and latest metric change, and a run started after the page opened appears, without a
 // reload; the selection and scroll survive the refresh.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, CHROMIUM, launchChromium, logRun, shots, startUi, type UiServer } from './browser-helpers.js';
+import { api, launchChromium, logRun, shots, startUi, type UiServer, noChromium } from './browser-helpers.js';
 
-const skipReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; scripts/ci-chromium.sh installs it)`;
-
-describe.skipIf(skipReason !== '')(`runs table live refresh${skipReason}`, () => {
+describe.skipIf(noChromium !== '')(`runs table live refresh${noChromium}`, () => {
   let ui: UiServer;
   let browser: Browser;
 

@@ -1,17 +1,16 @@
 // The web UI in a real browser (Debian's Chromium, driven by playwright-core) against a real
 // `mlproject ui` process over a real SQLite store, with runs logged through the REST API as the
 // `mlflow` client logs them. Screenshots go to test-artifacts/ui/.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium, logRun, shots, startUi, type UiServer } from './browser-helpers.js';
+import { launchChromium, logRun, shots, startUi, type UiServer, noChromium } from './browser-helpers.js';
 
 let url = '';
 let server: UiServer | undefined;
 let browser: Browser | undefined;
 
-describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
+describe.skipIf(noChromium !== '')(`web UI in Chromium${noChromium}`, () => {
   beforeAll(async () => {
     server = await startUi();
     url = server.url;
