@@ -77,6 +77,12 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
   const goChart = (chart: ChartOptions): void => { location.hash = hashFor(chart, selection); };
 
   root.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  // Metrics named in the URL: their histories are fetched at once, alongside the run (a long history
+  // is most of the page's wait); no metric in the URL, the chart's choice waits for the run.
+  let prefetched: Promise<Metric[][]> | undefined = route.chart.metrics.length > 0
+    ? Promise.all(route.chart.metrics.map((key) => getMetricHistory(route.runId, key)))
+    : undefined;
+  prefetched?.catch(() => {});
   void (async () => {
     const first = await getRun(route.runId);
     if (left) return;
@@ -108,16 +114,17 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
 
     // Which of the files the provenance panel links to this run has (one listing per directory).
     const dirs = [...new Set(PROVENANCE_ARTIFACTS.map((p) => p.split('/')[0] ?? ''))];
-    const listed = await Promise.all(dirs.map((dir) => listArtifacts(runId, dir).catch(() => [])));
-    const present = new Set(listed.flat().map((f) => f.path));
+    const present = Promise.all(dirs.map((dir) => listArtifacts(runId, dir).catch(() => [])))
+      .then((listed) => new Set(listed.flat().map((f) => f.path)));
     const openRunArtifact = (path: string): void => {
       choose({ path });
       void runBrowser.select(path).then(() => artifactsPanel.scrollIntoView({ block: 'start' }));
     };
     const showProvenance = (run: Run): void => {
-      provenanceBox.replaceChildren(provenanceTable(run, { present, hrefFor: (path) => hashFor(route.chart, { path }), open: openRunArtifact }));
+      void present.then((files) => {
+        if (!left) provenanceBox.replaceChildren(provenanceTable(run, { present: files, hrefFor: (path) => hashFor(route.chart, { path }), open: openRunArtifact }));
+      });
     };
-    if (left) return;
     showProvenance(first);
 
     let drawn = '';
@@ -129,7 +136,9 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
       if (signature === drawn) return;
       drawn = signature;
       const options = { ...route.chart, metrics: chosen };
-      const histories = await Promise.all(chosen.map((key) => getMetricHistory(runId, key)));
+      const early = prefetched;
+      prefetched = undefined;
+      const histories = await (early ?? Promise.all(chosen.map((key) => getMetricHistory(runId, key))));
       if (left) return;
       if (metrics.length === 0) return void metricsBox.replaceChildren(h('p', { class: 'muted' }, 'No metrics (yet).'));
       const chart = h('div', { class: 'chart' });
