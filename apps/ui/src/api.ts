@@ -12,6 +12,29 @@ export interface RunInfo {
 export interface Run { info: RunInfo; data: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] } }
 export interface FileInfo { path: string; is_dir?: boolean; file_size?: number }
 
+/**
+ * A metric value as a number: the server sends NaN and ±Infinity as the JSON strings "NaN",
+ * "Infinity" and "-Infinity" (as MLflow does, JSON having no such numbers).
+ */
+export function metricNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return Number(value);
+}
+
+/** `metrics` with every value a number (see {@link metricNumber}); the array is changed in place. */
+function numericMetrics<T extends { value: unknown }>(metrics: T[] | undefined): T[] | undefined {
+  for (const m of metrics ?? []) m.value = metricNumber(m.value);
+  return metrics;
+}
+
+function numericRun(run: Run): Run {
+  numericMetrics(run.data.metrics);
+  return run;
+}
+
 /** A refused call: `code` is MLflow's `error_code` (e.g. INVALID_PARAMETER_VALUE), `message` the server's words. */
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -178,11 +201,11 @@ export async function searchRuns(query: RunQuery, signal?: AbortSignal): Promise
     experiment_ids: query.experimentIds, filter: query.filter, order_by: query.orderBy, max_results: query.maxResults,
     run_view_type: 'ACTIVE_ONLY', ...(query.pageToken ? { page_token: query.pageToken } : {}),
   }, signal);
-  return { runs: page.runs ?? [], ...(page.next_page_token ? { nextPageToken: page.next_page_token } : {}) };
+  return { runs: (page.runs ?? []).map(numericRun), ...(page.next_page_token ? { nextPageToken: page.next_page_token } : {}) };
 }
 
 export async function getRun(runId: string): Promise<Run> {
-  return (await get<{ run: Run }>('runs/get', { run_id: runId })).run;
+  return numericRun((await get<{ run: Run }>('runs/get', { run_id: runId })).run);
 }
 
 /**
@@ -197,7 +220,7 @@ export async function getMetricHistory(runId: string, key: string): Promise<Metr
     const page = await get<{ metrics?: Metric[]; next_page_token?: string }>('metrics/get-history', {
       run_id: runId, metric_key: key, ...(token ? { page_token: token } : {}),
     });
-    all.push(...(page.metrics ?? []));
+    all.push(...(numericMetrics(page.metrics) ?? []));
     token = page.next_page_token;
   } while (token);
   return all;
