@@ -3,6 +3,7 @@
 import { formatDuration, formatTime } from './dom.js';
 import type { Run } from './api.js';
 
+/** A runs-table column; `order` is its `runs/search` order_by term, '' when the server cannot sort by it. */
 export interface Column { id: string; label: string; order: string; width: number; cell: (run: Run) => string }
 
 const tag = (run: Run, key: string): string => run.data.tags?.find((t) => t.key === key)?.value ?? '';
@@ -13,10 +14,11 @@ const FIXED: Column[] = [
   { id: 'status', label: 'Status', order: 'attributes.status', width: 90, cell: (r) => r.info.status },
   { id: 'start', label: 'Start time', order: 'attributes.start_time', width: 170, cell: (r) => formatTime(r.info.start_time) },
   {
-    id: 'duration', label: 'Duration', order: 'attributes.end_time', width: 90,
+    // MLflow's search has no duration to order by (end_time is not the same order).
+    id: 'duration', label: 'Duration', order: '', width: 90,
     cell: (r) => r.info.start_time ? formatDuration((r.info.end_time ? Number(r.info.end_time) : Date.now()) - Number(r.info.start_time)) : '',
   },
-  { id: 'user', label: 'User', order: 'attributes.user_id', width: 100, cell: (r) => r.info.user_id ?? tag(r, 'mlflow.user') },
+  { id: 'user', label: 'User', order: 'attributes.user_id', width: 100, cell: (r) => r.info.user_id || tag(r, 'mlflow.user') },
   { id: 'source', label: 'Source', order: 'tags.`mlflow.source.name`', width: 180, cell: (r) => tag(r, 'mlflow.source.name') },
 ];
 

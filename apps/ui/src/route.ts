@@ -20,10 +20,26 @@ export type Route =
   | { page: 'run'; runId: string; chart: ChartOptions }
   | { page: 'compare'; runIds: string[]; chart: ChartOptions };
 
+/** A path segment decoded, or as it is when its percent-encoding is broken (`%E0%A4%A`). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The route of a location hash. Unknown paths are the experiments list; MLflow's run links
+ * (`#/experiments/<id>/runs/<run id>`, which its client prints as "View run at") open the run.
+ */
 export function parseRoute(hash: string): Route {
   const [pathPart = '', queryPart = ''] = hash.replace(/^#/, '').split('?', 2);
-  const parts = pathPart.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = pathPart.split('/').filter(Boolean).map(decodeSegment);
   const query = new URLSearchParams(queryPart);
+  if (parts[0] === 'experiments' && parts[2] === 'runs' && parts[3] !== undefined) {
+    return { page: 'run', runId: parts[3], chart: chartOptionsFrom(query) };
+  }
   if (parts[0] === 'experiments' && parts[1] !== undefined) {
     const route: Route = { page: 'runs', experimentId: parts[1], filter: query.get('filter') ?? '', order: query.get('order') ?? DEFAULT_ORDER };
     const selected = list(query.get('selected'));

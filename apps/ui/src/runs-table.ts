@@ -7,7 +7,7 @@ import { ApiError, getExperiment, searchRuns, type Run } from './api.js';
 import { columnsFor, hiddenColumns, saveHiddenColumns, type Column } from './columns.js';
 import { errorBox, h } from './dom.js';
 import { DEFAULT_CHART } from './chart-options.js';
-import { formatRoute, type Route, type Scatter } from './route.js';
+import { DEFAULT_ORDER, formatRoute, type Route, type Scatter } from './route.js';
 import { renderScatter } from './scatter.js';
 
 const ROW_HEIGHT = 28;
@@ -18,8 +18,10 @@ const FIRST_PAGE = 100;
 const PAGE = 1000;
 /** Stop paging after this many runs; the filter narrows further. */
 const MAX_RUNS = 50_000;
-/** ms between refreshes (RUNNING runs re-read, new runs added) while the page is visible. */
+/** ms between refreshes while a loaded run is RUNNING (its status, metrics; new runs added). */
 const REFRESH_MS = 5000;
+/** ms between checks for new runs while none is RUNNING; after failures the wait doubles up to 30 s. */
+const IDLE_REFRESH_MS = 10_000;
 /** Run IDs per `attributes.run_id IN (...)` query of a refresh. */
 const ID_CHUNK = 100;
 
@@ -29,32 +31,42 @@ type RunsRoute = Extract<Route, { page: 'runs' }>;
 function header(columns: Column[], current: () => RunsRoute, template: string): HTMLElement {
   const route = current();
   const [orderKey = '', direction = 'DESC'] = route.order.split(/\s+(?=ASC$|DESC$)/i);
-  return h('div', { class: 'row head', style: `grid-template-columns:${template}` }, h('div', { class: 'cell select' }), ...columns.map((col) => {
+  return h('div', { class: 'row head', role: 'row', style: `grid-template-columns:${template}` }, h('div', { class: 'cell select', role: 'columnheader', 'aria-label': 'select' }), ...columns.map((col) => {
+    if (col.order === '') return h('div', { class: 'cell', role: 'columnheader', 'data-column': col.id, title: `${col.label} (not sortable by the server)` }, col.label);
     const active = col.order === orderKey;
     const next = active && direction.toUpperCase() === 'DESC' ? 'ASC' : 'DESC';
     const link = h('a', { href: formatRoute({ ...route, order: `${col.order} ${next}` }), title: `sort by ${col.label}`, onclick: (event: Event) => {
       event.preventDefault();
       location.hash = formatRoute({ ...current(), order: `${col.order} ${next}` });
     } }, col.label);
-    return h('div', { class: `cell${active ? ' sorted' : ''}`, 'data-column': col.id }, link, active ? (direction.toUpperCase() === 'DESC' ? ' ▼' : ' ▲') : '');
+    const sort = active ? (direction.toUpperCase() === 'DESC' ? 'descending' : 'ascending') : 'none';
+    return h('div', { class: `cell${active ? ' sorted' : ''}`, role: 'columnheader', 'aria-sort': sort, 'data-column': col.id }, link, active ? (direction.toUpperCase() === 'DESC' ? ' ▼' : ' ▲') : '');
   }));
 }
 
+/**
+ * One run's row: a checkbox (selection), the name as a link to the run, one cell per column; a click
+ * elsewhere on the row opens the run too.
+ */
 function row(run: Run, columns: Column[], template: string, selected: Set<string>, onSelect: () => void): HTMLElement {
-  const el = h('a', { class: `row status-${run.info.status.toLowerCase()}`, href: formatRoute({ page: 'run', runId: run.info.run_id, chart: DEFAULT_CHART }), style: `grid-template-columns:${template}` });
+  const href = formatRoute({ page: 'run', runId: run.info.run_id, chart: DEFAULT_CHART });
+  const el = h('div', { class: `row status-${run.info.status.toLowerCase()}`, role: 'row', style: `grid-template-columns:${template}` });
+  el.addEventListener('click', (event) => {
+    const target = event.target as HTMLElement;
+    if (target.closest('a, input, label') === null) location.hash = href;
+  });
   const box = h('input', { type: 'checkbox', class: 'select-run', 'aria-label': `select ${run.info.run_name ?? run.info.run_id}`, 'data-run-id': run.info.run_id });
   box.checked = selected.has(run.info.run_id);
-  // The checkbox sits inside the row's link: toggling it must not open the run.
-  box.addEventListener('click', (event) => event.stopPropagation());
   box.addEventListener('change', () => {
     if (box.checked) selected.add(run.info.run_id);
     else selected.delete(run.info.run_id);
     onSelect();
   });
-  el.append(h('div', { class: 'cell select' }, box));
+  el.append(h('div', { class: 'cell select', role: 'cell' }, box));
   for (const col of columns) {
     const value = col.cell(run);
-    el.append(h('div', { class: 'cell', title: value, 'data-column': col.id }, value));
+    const content = col.id === 'name' ? h('a', { href }, value || run.info.run_id) : value;
+    el.append(h('div', { class: 'cell', role: 'cell', title: value, 'data-column': col.id }, content));
   }
   return el;
 }
@@ -138,7 +150,15 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   } }, h('summary', {}, 'Scatter plot'), pickersBox, scatterBox);
   scatterPanel.open = route.scatter !== undefined;
   root.replaceChildren(title, form, scatterPanel, status, table);
-  void getExperiment(route.experimentId).then((e) => { title.textContent = e.name; }, () => {});
+  void getExperiment(route.experimentId).then((e) => {
+    title.textContent = e.name;
+    document.title = `${e.name} · mlproject`;
+  }, (error: unknown) => {
+    if (controller.signal.aborted || !(error instanceof ApiError) || (error.code !== 'RESOURCE_DOES_NOT_EXIST' && error.code !== 'INVALID_PARAMETER_VALUE')) return;
+    stop();
+    root.replaceChildren(title, errorBox(new Error(`No experiment with ID '${route.experimentId}': ${error.message}`)),
+      h('p', {}, h('a', { href: formatRoute({ page: 'experiments' }) }, 'All experiments')));
+  });
 
   let runs: Run[] = [];
   let columns: Column[] = [];
@@ -149,7 +169,8 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   let columnIds = '';
 
   const virtualizer = new Virtualizer<HTMLDivElement, HTMLElement>({
-    count: 0, getScrollElement: () => scroller, estimateSize: () => ROW_HEIGHT, overscan: 10,
+    // The header row sits in the scroll box above the rows (sticky), so both scroll sideways together.
+    count: 0, getScrollElement: () => scroller, estimateSize: () => ROW_HEIGHT, overscan: 10, scrollMargin: ROW_HEIGHT,
     scrollToFn: elementScroll, observeElementRect, observeElementOffset,
     onChange: () => paint(),
   });
@@ -167,7 +188,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
         el = row(runs[item.index] as Run, columns, template, selected, updateCompare);
         el.dataset['index'] = String(item.index);
       }
-      el.style.transform = `translateY(${item.start}px)`;
+      el.style.transform = `translateY(${item.start - ROW_HEIGHT}px)`;
       next.set(item.index, el);
     }
     for (const [index, el] of painted) if (!next.has(index)) el.remove();
@@ -211,8 +232,14 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     });
     chooser.open = wasOpen;
     chooserBox.replaceChildren(chooser);
-    table.replaceChildren(header(columns, () => route, template), scroller);
-    spacer.style.width = `${columns.reduce((sum, c) => sum + c.width, SELECT_WIDTH)}px`;
+    const width = `${columns.reduce((sum, c) => sum + c.width, SELECT_WIDTH)}px`;
+    const head = header(columns, () => route, template);
+    head.style.width = width;
+    const old = scroller.querySelector(':scope > .row.head');
+    if (old) old.replaceWith(head);
+    else scroller.prepend(head);
+    if (scroller.parentNode !== table) table.append(scroller);
+    spacer.style.width = width;
     virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
     virtualizer._willUpdate();
     repaint();
@@ -257,8 +284,25 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     status.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}${truncated ? ` (first ${MAX_RUNS}; narrow the filter)` : ''}`;
   }
 
+  /** Refresh failures in a row: the wait doubles with each (up to 30 s) and the table stays as it was. */
+  let failures = 0;
   function schedule(): void {
-    if (!controller.signal.aborted) timer = setTimeout(() => void refresh().catch(fail), REFRESH_MS);
+    if (controller.signal.aborted) return;
+    const running = runs.some((r) => r.info.status === 'RUNNING');
+    const delay = failures > 0 ? Math.min(30_000, REFRESH_MS * 2 ** failures) : running ? REFRESH_MS : IDLE_REFRESH_MS;
+    timer = setTimeout(() => {
+      void refresh().then(() => {
+        if (failures > 0) {
+          failures = 0;
+          showCount();
+        }
+      }, (error: unknown) => {
+        if (controller.signal.aborted) return;
+        failures += 1;
+        status.replaceChildren(errorBox(new Error(`Could not refresh (retrying): ${error instanceof Error ? error.message : String(error)}`)));
+        schedule();
+      });
+    }, delay);
   }
 
   /**
@@ -272,6 +316,14 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   async function refresh(): Promise<void> {
     if (document.visibilityState === 'hidden') return schedule();
     const query = { experimentIds: [route.experimentId], orderBy: [route.order] };
+    const newest = runs.reduce((max, r) => Math.max(max, Number(r.info.start_time ?? 0)), 0);
+    const known = new Set(runs.map((r) => r.info.run_id));
+    const since = `attributes.start_time >= ${Math.max(0, newest - 60_000)}`;
+    if (!runs.some((r) => r.info.status === 'RUNNING')) {
+      // Nothing is RUNNING: only look for runs started since the newest one.
+      const recent = await searchRuns({ ...query, filter: narrowed(route.filter, since), maxResults: FIRST_PAGE }, controller.signal);
+      if (!recent.runs.some((r) => !known.has(r.info.run_id))) return schedule();
+    }
     let next: Run[];
     if (!truncated && runs.length <= PAGE) {
       const page = await searchRuns({ ...query, filter: route.filter, maxResults: PAGE }, controller.signal);
@@ -286,9 +338,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
         for (const id of ids) reread.set(id, null);
         for (const run of page.runs) reread.set(run.info.run_id, run);
       }
-      const newest = runs.reduce((max, r) => Math.max(max, Number(r.info.start_time ?? 0)), 0);
-      const known = new Set(runs.map((r) => r.info.run_id));
-      const recent = await searchRuns({ ...query, filter: narrowed(route.filter, `attributes.start_time >= ${Math.max(0, newest - 60_000)}`), maxResults: PAGE }, controller.signal);
+      const recent = await searchRuns({ ...query, filter: narrowed(route.filter, since), maxResults: PAGE }, controller.signal);
       next = [...recent.runs.filter((r) => !known.has(r.info.run_id)), ...runs.flatMap((r) => {
         const again = reread.get(r.info.run_id);
         return again === undefined ? [r] : again === null ? [] : [again];
@@ -303,11 +353,29 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     schedule();
   }
 
+  /** A failed first load: the server's message, named for what the user typed (filter or sort order). */
   function fail(error: unknown): void {
     if (controller.signal.aborted) return;
-    status.replaceChildren(errorBox(error instanceof ApiError && error.code === 'INVALID_PARAMETER_VALUE' ? new Error(`Bad filter: ${error.message}`) : error));
+    runs = [];
+    layout();
+    if (error instanceof ApiError && error.code === 'INVALID_PARAMETER_VALUE') {
+      const orderIsBad = route.order !== DEFAULT_ORDER && /order/i.test(error.message);
+      if (orderIsBad) {
+        status.replaceChildren(errorBox(new Error(`Bad sort order '${route.order}': ${error.message}`)),
+          h('a', { href: formatRoute({ ...route, order: DEFAULT_ORDER }) }, 'Sort by start time instead'));
+        return;
+      }
+      if (route.filter.trim() !== '') return void status.replaceChildren(errorBox(new Error(`Bad filter: ${error.message}`)));
+    }
+    status.replaceChildren(errorBox(error));
   }
 
+  function stop(): void {
+    controller.abort();
+    if (timer !== undefined) clearTimeout(timer);
+  }
+
+  document.title = `Experiment ${route.experimentId} · mlproject`;
   void load().catch(fail);
   return () => {
     controller.abort();

@@ -1,7 +1,8 @@
 // A scatter plot of one runs-table column against another across the loaded runs of an experiment
 // (e.g. param `alpha` against metric `r2_score`), drawn with uPlot as points without lines. A param
-// whose values are not all numbers is shown as categories (sorted, one tick each). Hovering a point
-// names its run; clicking it opens the run.
+// whose values are not all numbers is shown as categories (sorted, one tick each). Hovering names
+// the run of the nearest point (by distance on screen, so points sharing an x value are told apart);
+// clicking opens it.
 import uPlot from 'uplot';
 import type { Run } from './api.js';
 import { h } from './dom.js';
@@ -60,28 +61,54 @@ export function renderScatter(root: HTMLElement, runs: Run[], scatter: Scatter, 
   const xScale: uPlot.Scale = { time: false };
   if (categories) {
     xAxis.splits = () => categories.map((_, i) => i);
-    xAxis.values = (_u, splits) => splits.map((s) => categories[s] ?? '');
+    // Long category names are cut so neighbouring ticks do not overprint (the hover names them whole).
+    xAxis.values = (_u, splits) => splits.map((s) => {
+      const name = categories[s] ?? '';
+      return name.length > 18 ? `${name.slice(0, 17)}…` : name;
+    });
     xScale.range = () => [-0.5, categories.length - 0.5];
   }
   let index: number | null = null;
+  const marker = h('div', { class: 'scatter-marker' });
+  const describe = (i: number): string => {
+    const run = data.runs[i] as Run;
+    const x = categories ? categories[data.xs[i] as number] : data.xs[i];
+    return `${runName(run)}: ${label(scatter.x)} = ${x}, ${label(scatter.y)} = ${data.ys[i]}`;
+  };
   const plot = new uPlot({
     width: Math.max(320, Math.min(root.clientWidth || 800, 900)), height: 280,
     scales: { x: xScale },
     axes: [xAxis, { label: label(scatter.y) }],
     legend: { show: false },
-    cursor: { drag: { x: false, y: false } },
+    cursor: { drag: { x: false, y: false }, points: { show: false } },
     series: [{}, { label: label(scatter.y), stroke: '#2a6fdb', fill: '#2a6fdb55', paths: () => null, points: { show: true, size: 9, width: 1 } }],
-    hooks: {
-      setCursor: [(u) => {
-        index = u.cursor.idx ?? null;
-        const run = index === null ? undefined : data.runs[index];
-        if (run !== undefined) {
-          const x = categories ? categories[data.xs[index as number] as number] : data.xs[index as number];
-          hovered.textContent = `${runName(run)}: ${label(scatter.x)} = ${x}, ${label(scatter.y)} = ${data.ys[index as number]}`;
-        }
-      }],
-    },
   }, [data.xs, data.ys] as uPlot.AlignedData, box);
+  plot.over.append(marker);
+  // The nearest point to the pointer on screen (CSS px inside the plot area), within 16 px.
+  plot.over.addEventListener('mousemove', (event: MouseEvent) => {
+    let best = -1;
+    let bestDistance = 16 * 16;
+    for (let i = 0; i < data.xs.length; i += 1) {
+      const dx = plot.valToPos(data.xs[i] as number, 'x') - event.offsetX;
+      const dy = plot.valToPos(data.ys[i] as number, 'y') - event.offsetY;
+      const distance = dx * dx + dy * dy;
+      if (distance <= bestDistance) {
+        best = i;
+        bestDistance = distance;
+      }
+    }
+    index = best < 0 ? null : best;
+    marker.style.display = index === null ? 'none' : 'block';
+    if (index !== null) {
+      marker.style.left = `${plot.valToPos(data.xs[index] as number, 'x')}px`;
+      marker.style.top = `${plot.valToPos(data.ys[index] as number, 'y')}px`;
+      hovered.textContent = describe(index);
+    }
+  });
+  plot.over.addEventListener('mouseleave', () => {
+    index = null;
+    marker.style.display = 'none';
+  });
   plot.over.addEventListener('click', () => {
     const run = index === null ? undefined : data.runs[index];
     if (run !== undefined) open(run);

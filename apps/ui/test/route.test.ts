@@ -4,6 +4,13 @@ import { DEFAULT_CHART, preferredMetrics, smooth } from '../src/chart-options.js
 import { formatRoute, parseRoute } from '../src/route.js';
 
 describe('routes', () => {
+  it('opens MLflow run links and survives broken percent-encoding', () => {
+    expect(parseRoute('#/experiments/2/runs/abc123')).toEqual({ page: 'run', runId: 'abc123', chart: DEFAULT_CHART });
+    expect(parseRoute('#/experiments/2/runs/abc123/artifacts/model')).toMatchObject({ page: 'run', runId: 'abc123' });
+    expect(parseRoute('#/runs/%E0%A4%A')).toMatchObject({ page: 'run', runId: '%E0%A4%A' });
+    expect(parseRoute('#/experiments/%ZZ')).toMatchObject({ page: 'runs', experimentId: '%ZZ' });
+  });
+
   it('round-trips a runs route with its filter, order, selection and scatter', () => {
     const route = { page: 'runs' as const, experimentId: '7', filter: "metrics.r2 > 0.4 and params.alpha = '0.8'", order: 'metrics.`r2` ASC', selected: ['a1', 'b2'], scatter: { x: 'param:alpha', y: 'metric:r2' } };
     const hash = formatRoute(route);
