@@ -21,20 +21,48 @@ function fullyDecoded(path: string): string {
   return current;
 }
 
+const RENAME = "rename the file (MLflow's server refuses such names too)";
+
+/** Why MLflow's server refuses a path it is asked to write, or null when it does not. */
+function unsafeToWrite(decoded: string): string | null {
+  if (decoded.includes('#')) return `contains '#', where a URL ends its path: ${RENAME}`;
+  if (decoded.includes('\\')) return `contains a backslash, a path separator on Windows: ${RENAME}`;
+  const control = /[\u0000-\u001f\u007f]/.exec(decoded);
+  if (control) return `contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}: rename the file`;
+  if (decoded.toLowerCase().startsWith('file:')) return 'is a file: URI';
+  if (/^[A-Za-z]:/.test(decoded)) return 'starts with a drive letter';
+  return unsafeToRead(decoded);
+}
+
+/** Why a path to read could lead out of the directory it is joined to, or null when it cannot. */
+function unsafeToRead(decoded: string): string | null {
+  if (decoded.startsWith('/')) return 'is absolute';
+  if (decoded.includes('\u0000')) return 'contains a NUL character';
+  if (decoded.split('/').includes('..')) return "has a '..' segment";
+  if (sep === '\\' && (decoded.includes('\\') || /^[A-Za-z]:/.test(decoded))) return 'is not a relative path with / separators';
+  return null;
+}
+
 /**
- * Checks an artifact path from a request and returns it without empty segments. Refuses what
- * `mlflow/utils/uri.py::validate_path_is_safe` refuses, after full URL-decoding: `..` segments,
- * absolute paths, backslashes, drive letters, `#`, `file:` URIs and control characters.
- * @throws TrackingError INVALID_PARAMETER_VALUE "Invalid path".
+ * Checks an artifact path from a request and returns it without empty segments.
+ *
+ * To write (the default): refuses what `mlflow/utils/uri.py::validate_path_is_safe` refuses, after
+ * full URL-decoding: `..` segments, absolute paths, backslashes, drive letters, `#`, `file:` URIs;
+ * control characters too (MLflow instead escapes them, storing a literal `%0a` in the name).
+ *
+ * To read (`reading: true`: a download or a listing): refuses only what could lead out of the
+ * directory the path is joined to (`..`, absolute paths, NUL; on Windows backslashes and drive letters
+ * too), so that every name a listing shows can be opened, whoever wrote the file; the path is never
+ * parsed as a URI.
+ * @throws TrackingError INVALID_PARAMETER_VALUE `Invalid path "...": it <reason>.`, one line (the path
+ *   is quoted as JSON, so a newline in it shows as `\n`).
  */
-export function safeArtifactPath(path: string, options: { allowEmpty?: boolean } = {}): string {
+export function safeArtifactPath(path: string, options: { allowEmpty?: boolean; reading?: boolean } = {}): string {
   const decoded = fullyDecoded(path);
-  const bad =
-    decoded.includes('#') || decoded.includes('\\') || decoded.startsWith('/') || /^[A-Za-z]:/.test(decoded) ||
-    decoded.toLowerCase().startsWith('file:') || /[\u0000-\u001f]/.test(decoded) || decoded.split('/').includes('..');
-  if (bad) throw invalidParameter(`Invalid path: '${path}'.`);
+  const reason = options.reading === true ? unsafeToRead(decoded) : unsafeToWrite(decoded);
+  if (reason !== null) throw invalidParameter(`Invalid path ${JSON.stringify(path)}: it ${reason}.`);
   const clean = path.split('/').filter((s) => s !== '' && s !== '.').join('/');
-  if (clean === '' && !options.allowEmpty) throw invalidParameter(`Invalid path: '${path}' names no file.`);
+  if (clean === '' && !options.allowEmpty) throw invalidParameter(`Invalid path ${JSON.stringify(path)}: it names no file.`);
   return clean;
 }
 

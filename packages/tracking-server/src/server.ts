@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TrackingStore } from '@mlproject/tracking';
-import { endpointNotFound, errorAnswer } from './http/errors.js';
+import { endpointNotFound, installErrorHandler } from './http/errors.js';
 import { Message } from './http/message.js';
 import { installSecurity, isLoopbackHost, type ServerAuth } from './http/security.js';
 import { parseJsonBody, parseQueryString, stringifyResponse } from './http/wire.js';
@@ -10,7 +10,7 @@ import { experimentRoutes } from './routes/experiments.js';
 import { loggedModelRoutes } from './routes/logged-models.js';
 import { loggingRoutes } from './routes/logging.js';
 import { runRoutes } from './routes/runs.js';
-import type { ApiContext, ApiRoute } from './routes/types.js';
+import type { ApiContext, ApiRoute, InternalErrorEntry } from './routes/types.js';
 import { isUiRequest, registerUi, uiFallback } from './ui.js';
 
 /** The MLflow version whose REST API this server speaks, answered by `GET /version`. */
@@ -47,6 +47,12 @@ export interface TrackingServerOptions {
   uiDirectory?: string;
   /** Called after each response (for logs and tests); `ms` is the handling time. */
   onResponse?: (entry: { method: string; url: string; status: number; ms: number }) => void;
+  /**
+   * Called with each unexpected error: one answered 500 INTERNAL_ERROR (a bug of ours or an I/O
+   * failure), or a download cut short after its headers went out. Default: the method, URL and stack
+   * on stderr (the server keeps no other log).
+   */
+  onInternalError?: (entry: InternalErrorEntry) => void;
 }
 
 export interface TrackingServer {
@@ -79,11 +85,18 @@ function routePattern(url: string): RegExp {
   return new RegExp(`^${body}/?$`);
 }
 
+/** The default `onInternalError`: one entry on stderr, the stack included. */
+function logInternalError({ method, url, error }: InternalErrorEntry): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`tracking server: internal error answering ${method} ${url}: ${detail}\n`);
+}
+
 function buildApp(options: TrackingServerOptions): FastifyInstance {
   const ctx: ApiContext = {
     store: options.store,
     artifactsDestination: options.artifactsDestination,
     maxArtifactBytes: options.maxArtifactBytes ?? DEFAULT_MAX_ARTIFACT_BYTES,
+    onInternalError: options.onInternalError ?? logInternalError,
   };
   const app = Fastify({
     logger: false,
@@ -109,10 +122,7 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.setErrorHandler((error, _request, reply) => {
-    const { status, body } = errorAnswer(error, { maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES });
-    return send(reply.code(status), body);
-  });
+  installErrorHandler(app, { maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, onInternalError: ctx.onInternalError });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (options.uiDirectory !== undefined && uiFallback(request, reply, path, options.uiDirectory)) return reply;

@@ -68,6 +68,96 @@ describe('mlflow-artifacts service', () => {
   });
 });
 
+describe('artifact names (tester findings: non-Latin-1 names gave 500, names with # could be listed but not opened)', () => {
+  const h = useServer();
+  const base = '/api/2.0/mlflow-artifacts/artifacts';
+  const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+  async function run(): Promise<{ runId: string; rel: string; dir: string }> {
+    const created = await h.env.store.createRun({ experimentId: '0', userId: 'u', startTime: 1, tags: [] });
+    const rel = created.info.artifactUri.replace('mlflow-artifacts:/', '');
+    return { runId: created.info.runId, rel, dir: join(h.env.artifacts, rel) };
+  }
+
+  /** The name a browser saves the download under: `filename*` when there is one. */
+  function savedName(disposition: string | null): string | undefined {
+    const star = /filename\*=UTF-8''([^;]+)/.exec(disposition ?? '');
+    return star ? decodeURIComponent(star[1]!) : /filename="([^"]*)"/.exec(disposition ?? '')?.[1];
+  }
+
+  it('serves names outside Latin-1 through both download routes, with an RFC 6266 Content-Disposition', async () => {
+    const { runId, rel } = await run();
+    const names = ['数据.txt', 'отчёт.txt', '🎉 party.txt', 'say "hi" (1).txt', 'naïve.txt'];
+    for (const name of names) expect((await fetch(`${h.env.server.url}${base}/${rel}/${encodeURIComponent(name)}`, { method: 'PUT', body: name })).status, name).toBe(200);
+    for (const name of names) {
+      for (const path of [`${base}/${rel}/${encodeURIComponent(name)}`, `/get-artifact?run_id=${runId}&path=${encodeURIComponent(name)}`]) {
+        const answer = await call(h.env.server.url, 'GET', path);
+        expect(answer.status, path).toBe(200);
+        expect(answer.text, path).toBe(name);
+        expect(savedName(answer.headers.get('content-disposition')), path).toBe(name);
+      }
+    }
+    const chinese = await fetch(`${h.env.server.url}/get-artifact?run_id=${runId}&path=${encodeURIComponent('数据.txt')}`);
+    expect(chinese.headers.get('content-disposition')).toBe("attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%95%B0%E6%8D%AE.txt");
+    const accented = await fetch(`${h.env.server.url}/get-artifact?run_id=${runId}&path=na%C3%AFve.txt`);
+    expect(accented.headers.get('content-disposition')).toBe("attachment; filename=\"naive.txt\"; filename*=UTF-8''na%C3%AFve.txt");
+  });
+
+  it('answers every download as an attachment no browser runs as a page of this origin', async () => {
+    const { runId, rel } = await run();
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/ajax-api/2.0/mlflow/experiments/search")</script></svg>';
+    for (const name of ['plot.svg', 'report.html', 'data.xml', 'notes.txt', 'img.png']) {
+      await fetch(`${h.env.server.url}${base}/${rel}/${name}`, { method: 'PUT', body: svg });
+      for (const path of [`${base}/${rel}/${name}`, `/get-artifact?run_id=${runId}&path=${name}`]) {
+        const answer = await fetch(`${h.env.server.url}${path}`);
+        expect(answer.status, path).toBe(200);
+        expect(answer.headers.get('content-type'), path).toBe('application/octet-stream');
+        expect(answer.headers.get('x-content-type-options'), path).toBe('nosniff');
+        expect(answer.headers.get('content-disposition'), path).toBe(`attachment; filename="${name}"`);
+        expect(answer.headers.get('content-security-policy'), path).toMatch(/^sandbox; default-src 'none'/);
+      }
+    }
+  });
+
+  it('lists and serves any name a listing shows (a file written by another tool), but refuses such names on upload in one line', async () => {
+    const { runId, rel, dir } = await run();
+    const odd = ['a#b.txt', 'back\\slash.txt', 'line\nbreak.txt', 'tab\there.txt', '#dir/x.txt', '50%.txt', '%41.txt'];
+    for (const name of odd) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), `bytes of ${name}`);
+    }
+    const listed = await call(h.env.server.url, 'GET', `/ajax-api/2.0/mlflow/artifacts/list?run_id=${runId}`);
+    expect(listed.json.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['#dir', 'a#b.txt', 'back\\slash.txt', 'line\nbreak.txt']));
+    const sub = await call(h.env.server.url, 'GET', `/ajax-api/2.0/mlflow/artifacts/list?run_id=${runId}&path=${encodeURIComponent('#dir')}`);
+    expect(sub.json.files).toEqual([{ path: '#dir/x.txt', is_dir: false, file_size: 19 }]);
+    const service = await call(h.env.server.url, 'GET', `${base}?path=${encodeURIComponent(`${rel}/#dir`)}`);
+    expect(service.json).toEqual({ files: [{ path: 'x.txt', is_dir: false, file_size: 19 }] });
+    for (const name of odd) {
+      for (const path of [`/get-artifact?run_id=${runId}&path=${encodeURIComponent(name)}`, `${base}/${rel}/${encodePath(name)}`]) {
+        const answer = await call(h.env.server.url, 'GET', path);
+        expect([answer.status, answer.text], path).toEqual([200, `bytes of ${name}`]);
+        expect(answer.headers.get('content-disposition'), path).toMatch(/^attachment; filename="[\x20-\x7e]+"/);
+      }
+    }
+    for (const [name, reason] of [['new#name.txt', "contains '#'"], ['new\\name.txt', 'contains a backslash'], ['new\nname.txt', 'contains the control character U+000A']]) {
+      const answer = await call(h.env.server.url, 'PUT', `${base}/${rel}/${encodeURIComponent(name!)}`, 'x');
+      expect(answer.status, name).toBe(400);
+      expect(answer.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+      expect(answer.json.message).toContain(`: it ${reason}`);
+      expect(answer.json.message).toContain('rename the file');
+      expect(answer.json.message).not.toContain('\n');
+    }
+    // What the mlflow client sends for `#dir/x.txt`: it cuts the URL at '#', so the PUT names the run's directory.
+    const cut = await call(h.env.server.url, 'PUT', `${base}/${rel}/`, 'x');
+    expect(cut).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE' } });
+    expect(cut.json.message).toMatch(/names a directory, not a file .*'#'/);
+    // Reading still refuses what leads out of the run's directory.
+    for (const path of ['..%2F..%2Fx', '%2Fetc%2Fpasswd', '%252e%252e%2Fx']) {
+      expect((await call(h.env.server.url, 'GET', `/get-artifact?run_id=${runId}&path=${path}`)).status, path).toBe(400);
+    }
+  });
+});
+
 describe('resolveArtifactPath and listArtifactFiles', () => {
   it('maps mlflow-artifacts URIs under the destination and local URIs to themselves', () => {
     expect(resolveArtifactPath('/srv/art', 'mlflow-artifacts:/1/abc/artifacts')).toBe('/srv/art/1/abc/artifacts');

@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TrackingError } from '@mlproject/tracking';
 
 /** `mlflow/exceptions.py::ERROR_CODE_TO_HTTP_STATUS`; codes not listed are 500. */
@@ -66,4 +67,37 @@ export function endpointNotFound(method: string, url: string, allowed: string[])
     };
   }
   return { status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint ${method} ${url}.` } };
+}
+
+/** The error handler's settings: the JSON body limit named in a 413, and where unexpected errors go. */
+export interface ErrorHandlerOptions {
+  maxRequestBytes: number;
+  /** Called with every error answered 500 (a bug of ours or an I/O failure). */
+  onInternalError: (entry: { method: string; url: string; error: unknown }) => void;
+}
+
+/** Removes every header set so far, on the reply and on the raw response (a stream's were copied there). */
+function dropHeaders(reply: FastifyReply): void {
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+  for (const name of reply.raw.getHeaderNames()) reply.raw.removeHeader(name);
+}
+
+/**
+ * Answers whatever a handler throws with MLflow's error JSON (`errorAnswer`), reporting each 500 to
+ * `onInternalError`. Headers the handler set before it failed are dropped first: a download's
+ * `Content-Length` would cut the JSON short, and a header Node refused would make the answer fail
+ * again. When the headers are already out, the connection is closed instead (the client sees a cut
+ * response, never a body of the wrong length).
+ */
+export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorAnswer(error, { maxRequestBytes: options.maxRequestBytes });
+    if (status === 500) options.onInternalError({ method: request.method, url: request.url, error });
+    if (reply.raw.headersSent) {
+      reply.raw.destroy();
+      return reply;
+    }
+    dropHeaders(reply);
+    return reply.code(status).type('application/json').send(JSON.stringify(body));
+  });
 }

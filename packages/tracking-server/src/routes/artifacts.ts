@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TrackingError } from '@mlproject/tracking';
 import { safeArtifactPath, servedArtifactDir, underRoot } from '../artifacts.js';
+import { ARTIFACT_SECURITY_HEADERS, contentDisposition } from '../http/download.js';
 import { Message } from '../http/message.js';
 import { parseQueryString } from '../http/wire.js';
 import { RUN_ID } from './runs.js';
@@ -85,18 +86,34 @@ async function fileUnderRoot(root: string, target: string): Promise<import('node
   return (await reallyUnder(root, target)) ? info : null;
 }
 
-/** Sends a file as an attachment (never rendered by a browser as a page of this origin). */
-function sendFile(reply: FastifyReply, target: string, size: number): FastifyReply {
-  return reply
-    .header('Content-Type', 'application/octet-stream')
-    .header('Content-Length', String(size))
-    .header('Content-Disposition', `attachment; filename="${basename(target).replace(/["\\]/g, '_')}"`)
-    .header('X-Content-Type-Options', 'nosniff')
-    .send(createReadStream(target));
+/**
+ * Sends a file as an attachment that no browser renders as a page of this origin
+ * (`ARTIFACT_SECURITY_HEADERS`). The file is opened before any header is set, so a failure to open it
+ * is still answered as an error; a read failure after the headers went out cuts the response short
+ * and is reported to `ctx.onInternalError`.
+ */
+async function sendFile(request: FastifyRequest, reply: FastifyReply, ctx: ApiContext, target: string, size: number): Promise<FastifyReply> {
+  const stream = (await open(target, 'r')).createReadStream();
+  stream.on('error', (error) => ctx.onInternalError({ method: request.method, url: request.url, error }));
+  try {
+    reply.headers(ARTIFACT_SECURITY_HEADERS).header('Content-Length', String(size)).header('Content-Disposition', contentDisposition(basename(target)));
+  } catch (error) {
+    stream.destroy();
+    throw error;
+  }
+  return reply.send(stream);
 }
 
-function wildcardPath(params: unknown): string {
-  return safeArtifactPath(String((params as Record<string, string>)['*'] ?? ''));
+/** The `*` of a route, checked as a path to write (`reading: false`) or to read. */
+function wildcardPath(params: unknown, reading: boolean): string {
+  return safeArtifactPath(String((params as Record<string, string>)['*'] ?? ''), { reading });
+}
+
+/** Refuses an upload to a directory: what the client sends for a file under a directory whose name holds '#'. */
+async function checkNamesFile(raw: string, target: string): Promise<void> {
+  if (raw.endsWith('/') || (await statOrNull(target))?.isDirectory() === true) {
+    throw new TrackingError('INVALID_PARAMETER_VALUE', `Invalid path ${JSON.stringify(raw)}: it names a directory, not a file (the client cuts a URL at '#', so a name holding '#' arrives cut there: rename it).`);
+  }
 }
 
 /**
@@ -111,7 +128,8 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
   const root = ctx.artifactsDestination;
 
   app.put('/mlflow-artifacts/artifacts/*', async (request, reply) => {
-    const target = underRoot(root, wildcardPath(request.params));
+    const target = underRoot(root, wildcardPath(request.params, false));
+    await checkNamesFile(String((request.params as Record<string, string>)['*'] ?? ''), target);
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > ctx.maxArtifactBytes) throw tooLarge(ctx.maxArtifactBytes);
     await checkWritableUnder(root, target);
@@ -128,15 +146,15 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
   });
 
   app.get('/mlflow-artifacts/artifacts/*', async (request, reply) => {
-    const target = underRoot(root, wildcardPath(request.params));
+    const target = underRoot(root, wildcardPath(request.params, true));
     const info = await fileUnderRoot(root, target);
-    if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact '${String((request.params as Record<string, string>)['*'])}' does not exist.`);
-    return sendFile(reply, target, info.size);
+    if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact ${JSON.stringify(String((request.params as Record<string, string>)['*']))} does not exist.`);
+    return sendFile(request, reply, ctx, target, info.size);
   });
 
   app.get('/mlflow-artifacts/artifacts', async (request, reply) => {
     const query = parseQueryString(request.url.split('?')[1] ?? '');
-    const rel = safeArtifactPath(query.path?.[0] ?? '', { allowEmpty: true });
+    const rel = safeArtifactPath(query.path?.[0] ?? '', { allowEmpty: true, reading: true });
     const target = await realDirUnder(root, underRoot(root, rel)).catch(() => null);
     if (target === null) return send(reply, {});
     const info = await statOrNull(target);
@@ -149,7 +167,7 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
   });
 
   app.delete('/mlflow-artifacts/artifacts/*', async (request, reply) => {
-    const target = underRoot(root, wildcardPath(request.params));
+    const target = underRoot(root, wildcardPath(request.params, false));
     await checkWritableUnder(root, target);
     await rm(target, { recursive: true, force: true });
     return send(reply, {});
@@ -165,7 +183,7 @@ export async function registerArtifactRoutes(app: FastifyInstance, ctx: ApiConte
   app.get('/mlflow/artifacts/list', async (request, reply) => {
     const msg = Message.fromQuery(parseQueryString(request.url.split('?')[1] ?? ''));
     const run = await ctx.store.getRun(msg.requiredOneOf(...RUN_ID));
-    const rel = safeArtifactPath(msg.string('path') ?? '', { allowEmpty: true });
+    const rel = safeArtifactPath(msg.string('path') ?? '', { allowEmpty: true, reading: true });
     const runRoot = servedArtifactDir(root, run.info.artifactUri);
     const dir = await realDirUnder(root, underRoot(runRoot, rel));
     const info = await statOrNull(dir);
@@ -184,11 +202,11 @@ export async function registerGetArtifact(app: FastifyInstance, ctx: ApiContext)
   app.get('/get-artifact', async (request, reply) => {
     const msg = Message.fromQuery(parseQueryString(request.url.split('?')[1] ?? ''));
     const run = await ctx.store.getRun(msg.requiredOneOf(...RUN_ID));
-    const rel = safeArtifactPath(msg.string('path') ?? '');
+    const rel = safeArtifactPath(msg.string('path') ?? '', { reading: true });
     const runRoot = servedArtifactDir(ctx.artifactsDestination, run.info.artifactUri);
     const target = underRoot(runRoot, rel);
     const info = await fileUnderRoot(ctx.artifactsDestination, target);
-    if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact '${rel}' of run ${run.info.runId} does not exist.`);
-    return sendFile(reply, target, info.size);
+    if (info === null) throw new TrackingError('RESOURCE_DOES_NOT_EXIST', `Artifact ${JSON.stringify(rel)} of run ${run.info.runId} does not exist.`);
+    return sendFile(request, reply, ctx, target, info.size);
   });
 }
