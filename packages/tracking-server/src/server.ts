@@ -41,8 +41,9 @@ export interface TrackingServerOptions {
   maxArtifactBytes?: number;
   /**
    * Absolute directory of a built web UI (`@mlproject/ui`'s `dist/`, with `index.html`) to serve at `/`,
-   * with every other non-API GET answered by its `index.html`. These files are served without auth
-   * (`isUiRequest`); the API and the artifacts still need it. Default: no UI.
+   * read at each request (a rebuild is served at once): its files by path, 404 for a missing file,
+   * and every other non-API GET answered by its `index.html`. These are served without auth
+   * (`isUiRequest`), with a CSP (`UI_HEADERS`); the API and the artifacts still need auth. Default: no UI.
    */
   uiDirectory?: string;
   /** Called after each response (for logs and tests); `ms` is the handling time. */
@@ -123,9 +124,9 @@ function buildApp(options: TrackingServerOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandler(app, { maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, onInternalError: ctx.onInternalError });
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (options.uiDirectory !== undefined && uiFallback(request, reply, path, options.uiDirectory)) return reply;
+    if (options.uiDirectory !== undefined && (await uiFallback(request, reply, path, options.uiDirectory))) return reply;
     const allowed = [...new Set(known.filter((k) => k.method !== 'HEAD' && k.pattern.test(path)).map((k) => k.method))];
     const { status, body } = endpointNotFound(request.method, path, allowed);
     return send(reply.code(status), body);

@@ -5,11 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { call, rawRequest, useServer } from './helpers.js';
 
 // A stand-in for the built UI: the test is about serving a directory, not about the UI.
-const ui = mkdtempSync(join(tmpdir(), 'mlproject-ui-dist-'));
-mkdirSync(join(ui, 'assets'));
+const top = mkdtempSync(join(tmpdir(), 'mlproject-ui-'));
+const ui = join(top, 'dist');
+mkdirSync(join(ui, 'assets'), { recursive: true });
 writeFileSync(join(ui, 'index.html'), '<!doctype html><title>mlproject</title><div id="app"></div>');
 writeFileSync(join(ui, 'assets', 'app.js'), 'console.log("ui");');
-afterAll(() => rmSync(ui, { recursive: true, force: true }));
+writeFileSync(join(ui, '.env'), 'SECRET=dotfile');
+writeFileSync(join(top, 'secret.txt'), 'outside the UI');
+afterAll(() => rmSync(top, { recursive: true, force: true }));
 
 describe('uiDirectory', () => {
   const s = useServer({ uiDirectory: ui });
@@ -38,6 +41,52 @@ describe('uiDirectory', () => {
     expect(wrongMethod.status).toBe(405);
     const post = await call(s.env.server.url, 'POST', '/experiments/0', {});
     expect(post.status).toBe(404);
+  });
+
+  it('gives the page and its files a CSP for the built app and refuses framing', async () => {
+    for (const path of ['/', '/index.html', '/experiments/0', '/assets/app.js']) {
+      const answer = await call(s.env.server.url, 'GET', path);
+      expect(answer.status, path).toBe(200);
+      const csp = answer.headers.get('content-security-policy') ?? '';
+      for (const directive of ["script-src 'self'", "connect-src 'self'", "img-src 'self' blob: data:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+        expect(csp, `${path}: ${directive}`).toContain(directive);
+      }
+      expect(answer.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(answer.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    expect((await call(s.env.server.url, 'GET', '/')).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves what a rebuild writes while it runs: new hashed assets, new files, a new index.html (tester finding)', async () => {
+    writeFileSync(join(ui, 'assets', 'index-new1.js'), 'console.log("rebuilt");');
+    writeFileSync(join(ui, 'assets', 'index-new1.css'), 'body{}');
+    writeFileSync(join(ui, 'favicon.ico'), 'icon');
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>mlproject</title><div id="app"></div><script src="./assets/index-new1.js"></script>');
+    try {
+      const js = await call(s.env.server.url, 'GET', '/assets/index-new1.js');
+      expect(js).toMatchObject({ status: 200, text: 'console.log("rebuilt");' });
+      expect(js.headers.get('content-type')).toMatch(/javascript/);
+      expect((await call(s.env.server.url, 'GET', '/assets/index-new1.css')).headers.get('content-type')).toMatch(/text\/css/);
+      expect((await fetch(`${s.env.server.url}/assets/index-new1.js`, { method: 'HEAD' })).status).toBe(200);
+      expect(await call(s.env.server.url, 'GET', '/favicon.ico')).toMatchObject({ status: 200, text: 'icon' });
+      expect((await call(s.env.server.url, 'GET', '/')).text).toContain('index-new1.js');
+    } finally {
+      for (const file of ['assets/index-new1.js', 'assets/index-new1.css', 'favicon.ico']) rmSync(join(ui, file));
+      writeFileSync(join(ui, 'index.html'), '<!doctype html><title>mlproject</title><div id="app"></div>');
+    }
+  });
+
+  it('answers a missing file 404 (not index.html), page paths index.html, and nothing outside the UI or hidden', async () => {
+    for (const path of ['/assets/index-gone.js', '/favicon.ico', '/robots.txt', '/experiments/0/missing.png']) {
+      const answer = await call(s.env.server.url, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.text, path).not.toContain('<div id="app">');
+    }
+    for (const path of ['/experiments/0', '/runs/abc/', '/a/b/c']) expect((await call(s.env.server.url, 'GET', path)).text, path).toContain('<div id="app">');
+    for (const path of ['/.env', '/assets/..%2F.env', '/..%2Fsecret.txt', '/assets/..%2F..%2Fsecret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+      const answer = await rawRequest(s.env.server.url, 'GET', path);
+      expect([403, 404], path).toContain(answer.status);
+    }
   });
 
   it('still answers the API', async () => {
@@ -73,6 +122,17 @@ describe('uiDirectory on a server that requires auth', () => {
       expect(js).toMatchObject({ status: 200, text: 'console.log("ui");' });
       expect((await fetch(`${s.env.server.url}/assets/app.js`, { method: 'HEAD' })).status).toBe(200);
       expect((await call(s.env.server.url, 'GET', '/health')).text).toBe('OK');
+    });
+
+    it('serves files added after start-up and answers missing ones 404 without credentials, as before the change to dynamic serving', async () => {
+      writeFileSync(join(ui, 'assets', 'late.js'), 'late');
+      try {
+        expect(await call(s.env.server.url, 'GET', '/assets/late.js')).toMatchObject({ status: 200, text: 'late' });
+        expect((await call(s.env.server.url, 'GET', '/assets/nope.js')).status).toBe(404);
+        expect((await call(s.env.server.url, 'POST', '/assets/late.js', {})).status).toBe(401);
+      } finally {
+        rmSync(join(ui, 'assets', 'late.js'));
+      }
     });
 
     it('still refuses the API, /get-artifact and the artifact service without credentials, and answers them with the token or a user', async () => {
