@@ -109,14 +109,18 @@ describe('mlproject ui', () => {
     const page = await fetch(`${url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<main id="app">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const search = await fetch(`${url}/ajax-api/2.0/mlflow/experiments/search`, { method: 'POST', body: JSON.stringify({ max_results: 1 }) });
     expect(search.status).toBe(200);
   });
 
-  it('says in one line when the UI is not built', async () => {
+  it('names MLPROJECT_UI_DIR in one line when it holds no built UI (tester finding: the hint said to build)', async () => {
     const dir = tempDir('ui-missing');
-    const result = await mlproject(['ui', '--port', '0'], { cwd: dir, env: { MLPROJECT_UI_DIR: path.join(dir, 'nothing') } });
+    const result = await mlproject(['ui', '--port', '0'], { cwd: dir, env: { MLPROJECT_UI_DIR: 'nothing' } });
     expect(result.exitCode).toBe(2);
-    expect(result.all).toMatch(/^mlproject: error: The web UI is not built: no index.html in .*\n {2}hint: run `pnpm run build`/);
+    expect(result.all).toBe(
+      `mlproject: error: MLPROJECT_UI_DIR=nothing: no index.html in ${path.join(dir, 'nothing')}\n`
+      + '  hint: point MLPROJECT_UI_DIR at a built web UI (e.g. apps/ui/dist after `pnpm run build`), or unset it to serve the one built with mlproject',
+    );
   });
 });
