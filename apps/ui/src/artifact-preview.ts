@@ -1,10 +1,13 @@
 // The preview of one artifact file: text, JSON (pretty-printed), CSV/TSV (a table of the first 1000
-// rows), images (through a blob URL, so the request carries the UI's credentials), MLmodel files (a
-// summary, then the YAML), and a download link for every file. Files over 5 MiB are not loaded.
+// rows), images (artifact-image.ts: a raster image through a blob URL, so the request carries the UI's
+// credentials; an SVG drawn into a canvas, never behind a URL), MLmodel files (a summary, then the
+// YAML), and a download link for every file (artifact-download.ts). Files over 5 MiB are not loaded.
 import type { FileInfo } from './api.js';
 import type { ArtifactSource } from './artifact-browser.js';
+import { downloadLink } from './artifact-download.js';
+import { imagePreview } from './artifact-image.js';
 import {
-  artifactKind, csvPreview, formatBytes, imageType, looksLikeText, PREVIEW_LIMIT_BYTES, SNIFF_LIMIT_BYTES, summarizeMLmodel,
+  artifactKind, csvPreview, formatBytes, looksLikeText, PREVIEW_LIMIT_BYTES, SNIFF_LIMIT_BYTES, summarizeMLmodel,
   type ArtifactKind, type SchemaField,
 } from './artifact-kind.js';
 import { DEFAULT_CHART } from './chart-options.js';
@@ -79,11 +82,7 @@ function mlmodelBlock(text: string): HTMLElement {
 /** Renders what `blob` holds as `kind`; image URLs are made with `url` (the caller revokes them). */
 async function body(kind: ArtifactKind, blob: Blob, path: string, url: (blob: Blob) => string): Promise<HTMLElement> {
   switch (kind) {
-    case 'image': {
-      const img = h('img', { class: 'artifact-image', alt: baseName(path), src: url(new Blob([blob], { type: imageType(path) })) });
-      img.addEventListener('error', () => img.replaceWith(errorBox(new Error(`${baseName(path)} cannot be shown as an image.`))));
-      return img;
-    }
+    case 'image': return imagePreview(blob, path, url);
     case 'json': return jsonBlock(await blob.text(), path);
     case 'csv': case 'tsv': return csvBlock(await blob.text(), kind);
     case 'mlmodel': return mlmodelBlock(await blob.text());
@@ -97,9 +96,9 @@ async function body(kind: ArtifactKind, blob: Blob, path: string, url: (blob: Bl
 
 /**
  * Shows `file` of `source` in `pane`: a header (path, size, a Download link) and the preview its
- * kind gets (see `artifactKind`). The download link serves the bytes through a blob URL, so it works
- * where the API needs credentials. Returns a function that revokes the blob URLs and ignores any
- * answer still on its way (call it before showing another file in the pane).
+ * kind gets (see `artifactKind`). The download link serves the bytes through a blob URL, so it
+ * works where the API needs credentials (artifact-download.ts). Returns a function that revokes the
+ * blob URLs and ignores any answer still on its way (call it before showing another file in the pane).
  */
 export function renderPreview(pane: HTMLElement, source: ArtifactSource, file: FileInfo): () => void {
   let live = true;
@@ -112,25 +111,10 @@ export function renderPreview(pane: HTMLElement, source: ArtifactSource, file: F
   const kind = artifactKind(file.path);
   const size = file.file_size;
   const content = h('div', { class: 'preview-body' }, note('Loading…'));
-  const download = h('a', { class: 'download', href: '#', download: baseName(file.path) }, 'Download');
-  let blobUrl: string | null = null;
-  const useBlob = (blob: Blob): void => {
-    blobUrl = objectUrl(blob);
-    download.setAttribute('href', blobUrl);
-  };
-  download.addEventListener('click', (event) => {
-    if (blobUrl !== null) return; // the browser saves the blob URL's bytes under the `download` name
-    event.preventDefault();
-    void source.blob(file.path).then((blob) => {
-      if (!live) return;
-      if (blob === null) throw new Error(`${file.path} is no longer there.`);
-      useBlob(blob);
-      download.click();
-    }).catch((error: unknown) => content.prepend(errorBox(error)));
-  });
+  const download = downloadLink(baseName(file.path), () => source.blob(file.path), (box) => content.prepend(box));
   // data-state: loading, then shown (a preview or a note saying why there is none) or failed.
   const preview = h('div', { class: 'artifact-preview', 'data-kind': kind, 'data-path': file.path, 'data-state': 'loading' },
-    h('div', { class: 'preview-head' }, h('code', {}, file.path), h('span', { class: 'muted' }, formatBytes(size)), download),
+    h('div', { class: 'preview-head' }, h('code', {}, file.path), h('span', { class: 'muted' }, formatBytes(size)), download.element),
     content);
   const done = (state: 'shown' | 'failed', ...nodes: Node[]): void => {
     content.replaceChildren(...nodes);
@@ -147,7 +131,7 @@ export function renderPreview(pane: HTMLElement, source: ArtifactSource, file: F
       const blob = await source.blob(file.path);
       if (!live) return;
       if (blob === null) throw new Error(`${file.path} does not exist (any more).`);
-      useBlob(blob);
+      download.use(blob);
       if (blob.size > PREVIEW_LIMIT_BYTES) return void done('shown', note(`Not previewed: ${formatBytes(blob.size)} is over the preview limit.`));
       const shown = await body(kind, blob, file.path, objectUrl);
       if (live) done('shown', shown);
@@ -155,6 +139,7 @@ export function renderPreview(pane: HTMLElement, source: ArtifactSource, file: F
   }
   return () => {
     live = false;
+    download.free();
     for (const url of urls.splice(0)) URL.revokeObjectURL(url);
   };
 }

@@ -1,8 +1,9 @@
 // The run page in a real Chromium against a real `mlproject ui` over a temp SQLite store: runs
 // logged over REST with the tags `mlproject run` writes and real artifacts uploaded through the
 // server's mlflow-artifacts service (a PNG, JSON, CSV, text, an MLmodel, the lock, the uncommitted
-// diff, a binary and a 6 MiB file), two MLflow 3 logged models with files of their own, and a
-// RUNNING run whose stdout grows while the page is open. Screenshots go to test-artifacts/ui/.
+// diff, a binary and a 6 MiB file), two MLflow 3 logged models with files of their own, an SVG
+// whose script must never run, and a RUNNING run whose stdout grows while the page is open.
+// Screenshots go to test-artifacts/ui/.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,6 +47,9 @@ async function put(root: string, file: string, body: string | Buffer): Promise<v
 }
 
 const rootOf = (artifactUri: string): string => artifactUri.replace(/^mlflow-artifacts:\//, '');
+/** An SVG whose script would set the document's title and a global if it ever ran. */
+const EVIL_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" onload="document.title=\'svg-onload\'">'
+  + '<script>document.title = "svg-ran"; window.svgRan = 1;</script><rect width="120" height="60" fill="#dd0000"/></svg>';
 const LOCK = 'numpy==2.4.6\nscikit-learn==1.9.1\n';
 const CSV = ['x,y,label', ...Array.from({ length: 1500 }, (_, i) => `${i},${i * 2},"row ${i}, quoted"`)].join('\n');
 const JSON_DOC = { rmse: 0.5, folds: [1, 2, 3], model: { name: 'sgd' } };
@@ -267,6 +271,63 @@ describe.skipIf(noChromium !== '')(`run page in Chromium${noChromium}`, () => {
     expect(await cold.textContent(`${other} .mlmodel .kv`)).toContain(outputModel);
     expect([...seen.errors, ...coldSeen.errors]).toEqual([]);
     await cold.close();
+    await page.close();
+  });
+
+  it('shows an SVG artifact as pixels only: its script never runs with the UI\'s origin, and Download downloads it', async () => {
+    const { run } = await api(url, 'POST', 'runs/create', { experiment_id: '0', run_name: 'svg-jay', start_time: Date.now() - 5_000 });
+    const runId: string = run.info.run_id;
+    await put(rootOf(run.info.artifact_uri), 'plots/evil.svg', EVIL_SVG);
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const seen = watch(page);
+    // Every blob URL the page makes, with its type.
+    await page.addInitScript(() => {
+      const made: [string, string][] = [];
+      (window as unknown as { madeUrls: [string, string][] }).madeUrls = made;
+      const create = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (object: Blob | MediaSource): string => {
+        const made_ = create(object);
+        made.push([made_, object instanceof Blob ? object.type : 'media']);
+        return made_;
+      };
+    });
+    await page.goto(`${url}/#/runs/${runId}?artifact=plots/evil.svg`);
+    await page.waitForSelector(`${RUN_TREE} .artifact-preview[data-path="plots/evil.svg"][data-state="shown"]`);
+    // Drawn into a canvas (its red rectangle is there), not an <img> on a URL of the document.
+    expect(await page.$(`${RUN_TREE} .preview-body img`)).toBeNull();
+    const red = await page.$eval(`${RUN_TREE} canvas.artifact-image`, (canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if ((data[i] ?? 0) > 180 && (data[i + 1] ?? 0) < 40 && (data[i + 3] ?? 0) > 200) n += 1;
+      return n;
+    });
+    expect(red).toBeGreaterThan(100);
+    expect(await page.evaluate(() => (window as unknown as { svgRan?: number }).svgRan)).toBeUndefined();
+
+    // Whatever URL the page made, opened in a tab of its own, runs no script of the SVG: the SVG's
+    // own URL is revoked, the download's is application/octet-stream.
+    const made = await page.evaluate(() => (window as unknown as { madeUrls: [string, string][] }).madeUrls);
+    expect(made.map(([, type]) => type).sort()).toEqual(['application/octet-stream', 'image/svg+xml']);
+    for (const [blobUrl, type] of made) {
+      const tab = await browser!.newPage();
+      tab.on('download', (download) => void download.cancel());
+      await tab.goto(blobUrl).catch(() => undefined);
+      await tab.waitForTimeout(300);
+      // (Chromium saves the octet-stream one, or shows its bytes as text; never as an SVG document.)
+      const [tabTitle, ran] = await tab.evaluate(() => [document.title, (window as unknown as { svgRan?: number }).svgRan ?? null]);
+      expect([tabTitle?.startsWith('svg-'), ran], `${type} ${blobUrl}`).toEqual([false, null]);
+      await tab.close();
+    }
+    const svgUrl = made.find(([, type]) => type === 'image/svg+xml')?.[0] ?? '';
+    expect(await page.evaluate((u) => fetch(u).then(() => 'fetched', () => 'revoked'), svgUrl)).toBe('revoked');
+
+    // The Download link saves the file (the `download` attribute on an octet-stream blob).
+    expect(await page.getAttribute(`${RUN_TREE} .preview-head a.download`, 'download')).toBe('evil.svg');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${RUN_TREE} .preview-head a.download`)]);
+    expect(saved.suggestedFilename()).toBe('evil.svg');
+    expect(readFileSync(await saved.path()).toString()).toBe(EVIL_SVG);
+    expect(seen.errors).toEqual([]);
     await page.close();
   });
 
