@@ -1,11 +1,14 @@
 // The compare page of the runs in the URL (`#/compare?runs=<id>,<id>`): params side by side with the
 // rows that differ marked `diff`, latest metrics side by side, one chart overlaying the chosen
 // metrics of every run, and a line diff of each run's environment/lock.txt against the first run's.
+// Chart options change the chart in place and the URL with history.replaceState (metric-chart.ts).
 import { diffLines } from 'diff';
-import { artifactText, getMetricHistory, getRun, type Run } from './api.js';
-import { renderChart, type Series } from './chart.js';
-import { chartControls, preferredMetrics } from './chart-options.js';
+import { artifactText, getRun, type Run } from './api.js';
+import type { Series } from './chart.js';
+import { preferredMetrics, type ChartOptions } from './chart-options.js';
 import { errorBox, h } from './dom.js';
+import { metricChart, type MetricChart } from './metric-chart.js';
+import { runHistories } from './metric-histories.js';
 import { formatRoute, type Route } from './route.js';
 
 type CompareRoute = Extract<Route, { page: 'compare' }>;
@@ -25,9 +28,9 @@ export function sideBySide(runs: Run[], values: (run: Run) => Map<string, string
 
 function grid(runs: Run[], rows: ReturnType<typeof sideBySide>, kind: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'muted' }, `No ${kind}.`);
-  return h('table', { class: 'compare' },
+  return h('div', { class: 'compare-scroll' }, h('table', { class: 'compare' },
     h('thead', {}, h('tr', {}, h('th', {}, ''), ...runs.map((r) => h('th', {}, h('a', { href: formatRoute({ page: 'run', runId: r.info.run_id, chart: { metrics: [], x: 'step', log: false, smoothing: 0 } }) }, runName(r)))))),
-    h('tbody', {}, ...rows.map((row) => h('tr', { class: row.differs ? 'diff' : '', 'data-key': row.key }, h('th', {}, row.key), ...row.values.map((v) => h('td', {}, v))))));
+    h('tbody', {}, ...rows.map((row) => h('tr', { class: row.differs ? 'diff' : '', 'data-key': row.key }, h('th', {}, row.key), ...row.values.map((v) => h('td', {}, v)))))));
 }
 
 async function lockDiff(runs: Run[]): Promise<HTMLElement> {
@@ -52,34 +55,45 @@ async function lockDiff(runs: Run[]): Promise<HTMLElement> {
 
 /** Renders the compare page into `root`; returns a function that frees its chart. */
 export function renderCompare(root: HTMLElement, route: CompareRoute): () => void {
-  let freeChart = (): void => {};
+  let chart: MetricChart | null = null;
+  let left = false;
+  const title = document.title;
+  const leave = (): void => {
+    left = true;
+    chart?.free();
+    document.title = title;
+  };
   if (route.runIds.length < 2) {
     root.replaceChildren(h('p', { class: 'muted' }, 'Select two or more runs in a runs table, then Compare.'));
-    return freeChart;
+    return leave;
   }
+  document.title = `Compare ${route.runIds.length} runs`;
   root.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
   void (async () => {
     const runs = await Promise.all(route.runIds.map((id) => getRun(id)));
+    if (left) return;
     const params = sideBySide(runs, (r) => new Map((r.data.params ?? []).map((p) => [p.key, p.value])));
     const metrics = sideBySide(runs, (r) => new Map((r.data.metrics ?? []).map((m) => [m.key, String(m.value)])));
-    const chart = h('div', { class: 'chart' });
     const lockBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
     const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : preferredMetrics(runs.flatMap((r) => r.data.metrics ?? []));
-    const options = { ...route.chart, metrics: chosen };
+    const histories = runs.map((run) => ({ run, histories: runHistories(run.info.run_id) }));
+    chart = metricChart({
+      keys: metrics.map((m) => m.key),
+      options: { ...route.chart, metrics: chosen },
+      series: (options: ChartOptions) => Promise.all(histories.flatMap(({ run, histories: of }) => options.metrics.map(async (key): Promise<Series> => ({
+        label: options.metrics.length > 1 ? `${runName(run)} ${key}` : runName(run), history: await of.get(key),
+      })))),
+      // No history entry per change; the URL stays the whole state.
+      keep: (options) => history.replaceState(history.state, '', formatRoute({ ...route, chart: options })),
+    });
     root.replaceChildren(
       h('h1', {}, `Comparing ${runs.length} runs`),
       h('section', { class: 'panel' }, h('h2', {}, 'Parameters'), grid(runs, params, 'parameters')),
-      h('section', { class: 'panel' }, h('h2', {}, 'Metrics (latest)'), grid(runs, metrics, 'metrics'),
-        chartControls(metrics.map((m) => m.key), options, (next) => { location.hash = formatRoute({ ...route, chart: next }); }), chart),
+      h('section', { class: 'panel', 'data-section': 'metrics' }, h('h2', {}, 'Metrics (latest)'), grid(runs, metrics, 'metrics'), metrics.length > 0 ? chart.element : null),
       h('section', { class: 'panel' }, h('h2', {}, LOCK), lockBox),
     );
     void lockDiff(runs).then((el) => lockBox.replaceChildren(el), (error: unknown) => lockBox.replaceChildren(errorBox(error)));
-    if (chosen.length > 0) {
-      const series: Series[] = await Promise.all(runs.flatMap((run) => chosen.map(async (key) => ({
-        label: chosen.length > 1 ? `${runName(run)} ${key}` : runName(run), history: await getMetricHistory(run.info.run_id, key),
-      }))));
-      freeChart = renderChart(chart, chosen.join(', '), series, options);
-    }
-  })().catch((error: unknown) => root.replaceChildren(errorBox(error)));
-  return () => freeChart();
+    if (metrics.length > 0) await chart.redraw();
+  })().catch((error: unknown) => { if (!left) root.replaceChildren(errorBox(error)); });
+  return leave;
 }

@@ -53,13 +53,16 @@ export function provenanceTable(run: Run, links: ProvenanceLinks): HTMLElement {
   add('Working tree', 'dirty', workingTree(tag('mlproject.source.git.dirty'), links, artifactLink));
   add('Entry point', 'entry-point', tag('mlflow.project.entryPoint'));
   const command = tag('mlproject.command');
-  add('Command', 'command', command ? h('pre', { class: 'command' }, command) : h('span', { class: 'muted' }, 'not recorded (mlproject.command is set by mlproject run)'));
+  const commandAt = rows.length;
+  if (command) add('Command', 'command', h('pre', { class: 'command' }, command));
   add('Environment', 'environment', environment(tags, links, artifactLink));
   add('Backend', 'backend', tag('mlflow.project.backend'));
   const parent = tag('mlflow.parentRunId');
   add('Parent run', 'parent', parent ? h('a', { href: runHref(parent) }, parent) : '');
   add('Status reason', 'status-reason', tag('mlproject.status.reason'));
-  if (rows.length === 0) return h('p', { class: 'muted' }, 'No provenance tags: this run was not started by mlproject run or mlflow run.');
+  if (rows.length === 0) return h('p', { class: 'muted', 'data-field': 'no-provenance' }, 'No provenance tags: this run was not started by mlproject run or mlflow run.');
+  // Other provenance, but no command: say where it would come from.
+  if (!command) rows.splice(commandAt, 0, ['Command', 'command', h('span', { class: 'muted' }, 'not recorded (mlproject.command is set by mlproject run)')]);
   return h('table', { class: 'kv provenance' }, h('tbody', {}, ...rows.map(([label, field, value]) => h('tr', {}, h('th', {}, label), h('td', { 'data-field': field }, value)))));
 }
 

@@ -1,18 +1,20 @@
 // The run page: overview, provenance (source, commit, dirty tree, command, environment and its
-// lock), params, latest metrics (each links to its chart), tags, the logs `mlproject run` keeps
-// (followed every 2 s while the run is RUNNING), an artifact browser with previews, and the MLflow 3
-// logged models the run produced, each with its own browser. The chosen artifact is in the URL
-// (artifact-selection.ts), beside the route's chart terms.
-import { getMetricHistory, getRun, listArtifacts, type KeyValue, type Metric, type Run } from './api.js';
+// lock), params, latest metrics and their chart (run-metrics.ts), tags, the logs `mlproject run`
+// keeps (run-logs.ts; followed every 2 s while the run is RUNNING), an artifact browser with
+// previews, and the MLflow 3 logged models the run produced, each with its own browser. The chosen
+// artifact is in the URL (artifact-selection.ts), beside the route's chart terms; both change the
+// URL without rendering the page again.
+import { getExperiment, getRun, listArtifacts, type Experiment, type KeyValue, type Run } from './api.js';
 import { artifactBrowser, runArtifactSource, type ArtifactBrowser } from './artifact-browser.js';
 import { hashWithSelection, selectionFromHash, type ArtifactSelection } from './artifact-selection.js';
-import { renderChart } from './chart.js';
-import { chartControls, preferredMetrics, type ChartOptions } from './chart-options.js';
+import type { ChartOptions } from './chart-options.js';
 import { errorBox, formatDuration, formatTime, h } from './dom.js';
 import { modelArtifactSource, runLoggedModels, type LoggedModel } from './logged-models.js';
+import { runHistories } from './metric-histories.js';
 import { PROVENANCE_ARTIFACTS, provenanceTable } from './provenance.js';
 import { formatRoute, type Route } from './route.js';
 import { runLogs } from './run-logs.js';
+import { runMetrics } from './run-metrics.js';
 
 type RunRoute = Extract<Route, { page: 'run' }>;
 
@@ -29,18 +31,23 @@ function section(title: string, ...content: (Node | string)[]): HTMLElement {
 
 const byKey = (a: KeyValue, b: KeyValue): number => a.key.localeCompare(b.key);
 
-function overview(run: Run): HTMLElement {
+/** The overview table; `experiment` is null until its name is known (the ID shows meanwhile). */
+function overview(run: Run, experiment: Experiment | null): HTMLElement {
   const tag = (key: string): string => run.data.tags?.find((t) => t.key === key)?.value ?? '';
   const end = run.info.end_time ? Number(run.info.end_time) : Date.now();
   const status = run.info.status;
+  const experimentId = run.info.experiment_id;
   return table([
     ['Run ID', run.info.run_id],
     ['Status', h('span', { 'data-field': 'status' }, h('span', { class: `status status-${status.toLowerCase()}` }, status),
       status === 'RUNNING' ? h('span', { class: 'muted live' }, ' · following its logs and metrics') : null)],
     ['Start time', formatTime(run.info.start_time)],
     ['Duration', run.info.start_time ? formatDuration(end - Number(run.info.start_time)) : ''],
-    ['User', run.info.user_id ?? tag('mlflow.user')],
-    ['Experiment', h('a', { href: formatRoute({ page: 'runs', experimentId: run.info.experiment_id, filter: '', order: 'attributes.start_time DESC' }) }, run.info.experiment_id)],
+    // MLflow clients send user_id "" and record the user in the mlflow.user tag.
+    ['User', run.info.user_id || tag('mlflow.user')],
+    ['Experiment', h('a', {
+      href: formatRoute({ page: 'runs', experimentId, filter: '', order: 'attributes.start_time DESC' }), 'data-field': 'experiment', title: `experiment ID ${experimentId}`,
+    }, experiment?.name || experimentId)],
     ['Artifact URI', run.info.artifact_uri ?? ''],
   ]);
 }
@@ -64,48 +71,61 @@ function loggedModelFacts(model: LoggedModel): HTMLElement {
 export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
   let left = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let freeChart = (): void => {};
+  const frees: (() => void)[] = [];
   const browsers: ArtifactBrowser[] = [];
+  const title = document.title;
   let selection = selectionFromHash(location.hash);
+  let chart = route.chart;
   // Everything in the URL but the artifact comes from route.ts; the artifact terms are added back.
-  const hashFor = (chart: ChartOptions, chosen: ArtifactSelection | null): string => hashWithSelection(formatRoute({ ...route, chart }), chosen);
+  const hashFor = (options: ChartOptions, chosen: ArtifactSelection | null): string => hashWithSelection(formatRoute({ ...route, chart: options }), chosen);
   const choose = (chosen: ArtifactSelection): void => {
     selection = chosen;
     // pushState, not location.hash: a new hash would make main.ts render the whole page again.
-    history.pushState(null, '', hashFor(route.chart, chosen));
+    history.pushState(null, '', hashFor(chart, chosen));
   };
-  const goChart = (chart: ChartOptions): void => { location.hash = hashFor(chart, selection); };
+  // Chart options replace the URL (no history entry per tick or slider step); the chart redraws in place.
+  const keepChart = (options: ChartOptions): void => {
+    chart = options;
+    history.replaceState(history.state, '', hashFor(options, selection));
+  };
 
   root.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
   // Metrics named in the URL: their histories are fetched at once, alongside the run (a long history
   // is most of the page's wait); no metric in the URL, the chart's choice waits for the run.
-  let prefetched: Promise<Metric[][]> | undefined = route.chart.metrics.length > 0
-    ? Promise.all(route.chart.metrics.map((key) => getMetricHistory(route.runId, key)))
-    : undefined;
-  prefetched?.catch(() => {});
+  const histories = runHistories(route.runId);
+  for (const key of route.chart.metrics) histories.get(key).catch(() => {});
   void (async () => {
     const first = await getRun(route.runId);
     if (left) return;
     const runId = first.info.run_id;
-    const overviewBox = h('div', {}, overview(first));
+    document.title = first.info.run_name || runId;
+    let experiment: Experiment | null = null;
+    const overviewBox = h('div', {}, overview(first, null));
+    let shownRun = first;
+    void getExperiment(first.info.experiment_id).then((found) => {
+      experiment = found;
+      if (!left) overviewBox.replaceChildren(overview(shownRun, experiment));
+    }, () => {});
     const provenanceBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-    const metricsBox = h('div', {});
+    const metrics = runMetrics({ options: route.chart, histories, hrefFor: (options) => hashFor(options, selection), keep: keepChart });
+    frees.push(() => metrics.free());
     const tagsBox = h('div', {}, tagsTable(first));
     const logs = runLogs(runId);
+    frees.push(() => logs.free());
     const modelsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
     const runBrowser = artifactBrowser(runArtifactSource(runId), {
       emptyText: 'No artifacts.',
-      hrefFor: (path) => hashFor(route.chart, { path }),
+      hrefFor: (path) => hashFor(chart, { path }),
       onSelect: (path) => choose({ path }),
     });
     browsers.push(runBrowser);
     const artifactsPanel = section('Artifacts', runBrowser.element);
     root.replaceChildren(
-      h('h1', {}, first.info.run_name ?? runId),
+      h('h1', { class: 'run-name' }, first.info.run_name || runId),
       section('Overview', overviewBox),
       section('Provenance', provenanceBox),
       section('Parameters', table((first.data.params ?? []).sort(byKey).map((p) => [p.key, p.value]))),
-      section('Metrics', metricsBox),
+      section('Metrics', metrics.element),
       section('Tags', tagsBox),
       section('Logs', logs.element),
       artifactsPanel,
@@ -122,38 +142,12 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
     };
     const showProvenance = (run: Run): void => {
       void present.then((files) => {
-        if (!left) provenanceBox.replaceChildren(provenanceTable(run, { present: files, hrefFor: (path) => hashFor(route.chart, { path }), open: openRunArtifact }));
+        if (!left) provenanceBox.replaceChildren(provenanceTable(run, { present: files, hrefFor: (path) => hashFor(chart, { path }), open: openRunArtifact }));
       });
     };
     showProvenance(first);
 
-    let drawn = '';
-    const showMetrics = async (run: Run): Promise<void> => {
-      const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
-      const chosen = route.chart.metrics.length > 0 ? route.chart.metrics : preferredMetrics(metrics);
-      // Redrawn only when a latest value changed (a live run polls every 2 s).
-      const signature = JSON.stringify(metrics.map((m: Metric) => [m.key, m.step, m.timestamp, m.value]));
-      if (signature === drawn) return;
-      drawn = signature;
-      const options = { ...route.chart, metrics: chosen };
-      const early = prefetched;
-      prefetched = undefined;
-      const histories = await (early ?? Promise.all(chosen.map((key) => getMetricHistory(runId, key))));
-      if (left) return;
-      if (metrics.length === 0) return void metricsBox.replaceChildren(h('p', { class: 'muted' }, 'No metrics (yet).'));
-      const chart = h('div', { class: 'chart' });
-      metricsBox.replaceChildren(
-        table(metrics.map((m) => [m.key, h('a', {
-          href: hashFor({ ...route.chart, metrics: [m.key] }, selection), title: 'chart its history',
-          onclick: (event: Event) => { event.preventDefault(); goChart({ ...route.chart, metrics: [m.key] }); },
-        }, `${m.value} (step ${m.step})`)])),
-        chartControls(metrics.map((m) => m.key), options, goChart),
-        chart);
-      freeChart();
-      freeChart = () => {};
-      if (chosen.length > 0) freeChart = renderChart(chart, chosen.join(', '), chosen.map((key, i) => ({ label: key, history: histories[i] ?? [] })), options);
-    };
-    await showMetrics(first);
+    await metrics.show(first).catch((error: unknown) => metrics.element.replaceChildren(errorBox(error)));
     if (left) return;
 
     await logs.refresh().catch((error: unknown) => logs.element.replaceChildren(errorBox(error)));
@@ -168,17 +162,18 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
         const run = await getRun(runId);
         await logs.refresh();
         if (left) return;
-        overviewBox.replaceChildren(overview(run));
+        shownRun = run;
+        overviewBox.replaceChildren(overview(run, experiment));
         const tags = JSON.stringify(run.data.tags ?? []);
         if (tags !== lastTags) {
           lastTags = tags;
           tagsBox.replaceChildren(tagsTable(run));
           showProvenance(run);
         }
-        await showMetrics(run);
+        await metrics.show(run);
         if (run.info.status !== 'RUNNING') return;
       } catch (error) {
-        overviewBox.replaceChildren(overview(first), errorBox(error));
+        overviewBox.replaceChildren(overview(shownRun, experiment), errorBox(error));
       }
       if (!left) timer = setTimeout(() => void follow(), LIVE_REFRESH_MS);
     };
@@ -197,7 +192,7 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
         }
         const browser = artifactBrowser(source, {
           emptyText: 'No files.',
-          hrefFor: (path) => hashFor(route.chart, { path, model: model.model_id }),
+          hrefFor: (path) => hashFor(chart, { path, model: model.model_id }),
           onSelect: (path) => choose({ path, model: model.model_id }),
         });
         browsers.push(browser);
@@ -211,7 +206,8 @@ export function renderRunPage(root: HTMLElement, route: RunRoute): () => void {
   return () => {
     left = true;
     clearTimeout(timer);
-    freeChart();
+    document.title = title;
+    for (const free of frees) free();
     for (const browser of browsers) browser.free();
   };
 }

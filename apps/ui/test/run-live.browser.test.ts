@@ -1,8 +1,8 @@
-// Big logs on the run page, in a real Chromium against a real `mlproject ui`: a log over 1 MiB
-// shows its last MiB with a note and a link to the whole file; while the run is RUNNING a log is
-// downloaded again only when it grew, and then only its new bytes when the server answers Range
-// (emulated here with page.route, as `mlproject ui` sends whole files) or, when it does not, at most
-// every 20 s.
+// Big logs and long histories on the run page, in a real Chromium against a real `mlproject ui`: a
+// log over 1 MiB shows its last MiB with a note and a link to the whole file; while the run is
+// RUNNING a log is downloaded again only when it grew, and then only its new bytes when the server
+// answers Range (emulated here with page.route, as `mlproject ui` sends whole files) or, when it
+// does not, at most every 20 s; a metric history that gained points is extended from its last point.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ async function runWithLog(name: string, stdout: string, finished = false): Promi
 const logText = (page: Page): Promise<string> => page.$eval('pre[data-log="stdout"]', (pre) => pre.textContent ?? '');
 const isStdout = (u: string): boolean => u.includes('/get-artifact?') && u.includes('stdout.txt');
 
-describe.skipIf(noChromium !== '')(`big logs in Chromium${noChromium}`, () => {
+describe.skipIf(noChromium !== '')(`big logs and live histories in Chromium${noChromium}`, () => {
   beforeAll(async () => {
     ui = await startUi();
     url = ui.url;
@@ -135,6 +135,38 @@ describe.skipIf(noChromium !== '')(`big logs in Chromium${noChromium}`, () => {
     expect(text.length).toBeLessThanOrEqual(1.5 * MiB);
     expect(text).toMatch(/^line \d{8} /);
     expect(answered.map((a) => a.bytes)).toEqual([MiB, more.length, megabyte.length]);
+    await api(url, 'POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
+    await page.close();
+  });
+
+  it('while live, extends a 20,000-point history from its last point instead of reading it again', async () => {
+    const { run } = await api(url, 'POST', 'runs/create', { experiment_id: '0', run_name: 'long-history-elk', start_time: Date.now() - 5_000 });
+    const runId: string = run.info.run_id;
+    const t = Date.now() - 100_000;
+    for (let batch = 0; batch < 20; batch += 1) {
+      await api(url, 'POST', 'runs/log-batch', {
+        run_id: runId,
+        metrics: Array.from({ length: 1000 }, (_, i) => ({ key: 'loss', value: 1 / (batch * 1000 + i + 1), timestamp: t + batch * 1000 + i, step: batch * 1000 + i })),
+      });
+    }
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const reads: { token: string | null; points: number }[] = [];
+    page.on('response', async (response) => {
+      if (!response.url().includes('metrics/get-history')) return;
+      const body = await response.json() as { metrics?: unknown[] };
+      reads.push({ token: new URL(response.url()).searchParams.get('page_token'), points: body.metrics?.length ?? 0 });
+    });
+    await page.goto(`${url}/#/runs/${runId}?metric=loss`);
+    await page.waitForSelector('.chart[data-state="drawn"][data-points="20000"]');
+    await api(url, 'POST', 'runs/log-batch', {
+      run_id: runId,
+      metrics: Array.from({ length: 5 }, (_, i) => ({ key: 'loss', value: 0.00001, timestamp: Date.now() + i, step: 20_000 + i })),
+    });
+    await page.waitForSelector('.chart[data-state="drawn"][data-points="20005"]', { timeout: 10_000 });
+    expect(reads).toEqual([
+      { token: null, points: 20_000 },
+      { token: btoa(JSON.stringify({ offset: 19_999 })), points: 6 },
+    ]);
     await api(url, 'POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
     await page.close();
   });

@@ -303,6 +303,7 @@ describe.skipIf(noChromium !== '')(`run page in Chromium${noChromium}`, () => {
       return n;
     });
     expect(red).toBeGreaterThan(100);
+    expect(await page.title()).toBe('svg-jay');
     expect(await page.evaluate(() => (window as unknown as { svgRan?: number }).svgRan)).toBeUndefined();
 
     // Whatever URL the page made, opened in a tab of its own, runs no script of the SVG: the SVG's
@@ -327,6 +328,7 @@ describe.skipIf(noChromium !== '')(`run page in Chromium${noChromium}`, () => {
     const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${RUN_TREE} .preview-head a.download`)]);
     expect(saved.suggestedFilename()).toBe('evil.svg');
     expect(readFileSync(await saved.path()).toString()).toBe(EVIL_SVG);
+    expect(await page.title()).toBe('svg-jay');
     expect(seen.errors).toEqual([]);
     await page.close();
   });

@@ -1,0 +1,93 @@
+// The metric histories a chart of one run draws, read once and then only extended: while a run is
+// live, a history whose latest point changed is read again from the last point already held, not
+// from its start (a 100,000-point history is ~6 MB per read).
+//
+// `metrics/get-history` has no "since" term, but it pages by offset: its page token is MLflow's SQL
+// store token, base64 of `{"offset": N}` (`SearchUtils.create_page_token`, and ours in
+// packages/tracking/src/page-token.ts). A live run's new points have the latest timestamps, so in
+// the history's order (timestamp, step, value) they come after the points held. The read starts one
+// point early: when that point is not the last one held (a point was logged with an older
+// timestamp, or the server does not page so), or the server refuses the token, the whole history
+// is read again.
+import { ApiError, apiFetch, getMetricHistory, metricNumber, type Metric } from './api.js';
+
+/** The same point of a history (NaN equal to NaN). */
+export function samePoint(a: Metric, b: Metric): boolean {
+  return a.step === b.step && a.timestamp === b.timestamp && Object.is(Number(a.value), Number(b.value));
+}
+
+/** `metrics/get-history`'s page token for `offset` points in (MLflow's SQL store format). */
+export function offsetToken(offset: number): string {
+  return btoa(JSON.stringify({ offset }));
+}
+
+/**
+ * `held` extended by the points `readFrom(held.length - 1)` returns (the last point held, then
+ * the new ones); null when the first point read is not the last one held, so the caller reads the
+ * whole history. An empty `held` is read whole.
+ */
+export async function extendHistory(held: Metric[], readFrom: (offset: number) => Promise<Metric[]>): Promise<Metric[] | null> {
+  const last = held[held.length - 1];
+  if (last === undefined) return readFrom(0);
+  const read = await readFrom(held.length - 1);
+  const first = read[0];
+  if (first === undefined || !samePoint(first, last)) return null;
+  return read.length === 1 ? held : [...held, ...read.slice(1)];
+}
+
+/** The points of `key` from `offset` on, every page. @throws ApiError when refused. */
+async function historyFrom(runId: string, key: string, offset: number): Promise<Metric[]> {
+  const all: Metric[] = [];
+  let token: string | undefined = offset > 0 ? offsetToken(offset) : undefined;
+  do {
+    const query = new URLSearchParams({ run_id: runId, metric_key: key, ...(token ? { page_token: token } : {}) });
+    const response = await apiFetch(`./ajax-api/2.0/mlflow/metrics/get-history?${query.toString()}`);
+    const text = await response.text();
+    if (!response.ok) throw new ApiError(response.status, 'HISTORY_READ', text.slice(0, 200));
+    const page = JSON.parse(text) as { metrics?: Metric[]; next_page_token?: string };
+    for (const m of page.metrics ?? []) all.push({ ...m, value: metricNumber(m.value) });
+    token = page.next_page_token;
+  } while (token);
+  return all;
+}
+
+interface Held { points: Promise<Metric[]>; latest: Metric | undefined }
+
+/** The histories of one run's metrics; see the file's head. */
+export interface RunHistories {
+  /**
+   * The history of `key`. `latest` is the run's latest point of it as `runs/get` reports it: when it
+   * differs from the one seen at the last call, the history is extended first. Without `latest`,
+   * a history already held is returned as it is.
+   * @throws ApiError when the server refuses the read.
+   */
+  get(key: string, latest?: Metric): Promise<Metric[]>;
+}
+
+export function runHistories(runId: string): RunHistories {
+  const held = new Map<string, Held>();
+  const get = (key: string, latest?: Metric): Promise<Metric[]> => {
+    const entry = held.get(key);
+    if (entry === undefined) {
+      const points = getMetricHistory(runId, key);
+      held.set(key, { points, latest });
+      // A failed read is not kept: the next call tries again.
+      points.catch(() => held.delete(key));
+      return points;
+    }
+    // The first read and the run were fetched together: take the run's latest as that read's.
+    if (entry.latest === undefined) entry.latest = latest;
+    if (latest === undefined || samePoint(entry.latest ?? latest, latest)) return entry.points;
+    entry.latest = latest;
+    entry.points = entry.points
+      .then((points) => extendHistory(points, (offset) => historyFrom(runId, key, offset)))
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401) return null;
+        throw error;
+      })
+      .then((points) => points ?? getMetricHistory(runId, key));
+    entry.points.catch(() => held.delete(key));
+    return entry.points;
+  };
+  return { get };
+}
