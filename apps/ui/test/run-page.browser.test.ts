@@ -333,6 +333,44 @@ describe.skipIf(noChromium !== '')(`run page in Chromium${noChromium}`, () => {
     await page.close();
   });
 
+  it('wraps long values, names the user and the experiment, titles the tab; a run without provenance tags says so', async () => {
+    const long = 'x'.repeat(6000);
+    const { run } = await api(url, 'POST', 'runs/create', { experiment_id: '0', run_name: 'long-ibis', start_time: Date.now() - 5_000, user_id: '' });
+    const runId: string = run.info.run_id;
+    await api(url, 'POST', 'runs/log-batch', {
+      run_id: runId,
+      params: [{ key: 'long', value: long }, { key: 'short', value: '1' }],
+      tags: [{ key: 'mlflow.user', value: 'ana' }, { key: 'note', value: long }],
+      metrics: [{ key: `m_${'y'.repeat(240)}`, value: 1, timestamp: Date.now(), step: 0 }],
+    });
+    await api(url, 'POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const seen = watch(page);
+    await page.goto(`${url}/#/runs/${runId}`);
+    await page.waitForSelector('.chart[data-state]');
+    await page.waitForSelector('a[data-field="experiment"]:text("Default")');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    expect(await page.textContent('section[data-section="parameters"]')).toContain(long);
+    expect(await page.title()).toBe('long-ibis');
+    expect(await page.$eval('section[data-section="overview"] table', (table) => Object.fromEntries(
+      [...table.querySelectorAll('tr')].map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent])))).toMatchObject({ User: 'ana', Experiment: 'Default' });
+    expect(await page.getAttribute('a[data-field="experiment"]', 'href')).toBe('#/experiments/0');
+    // Only the mlflow.user and note tags: nothing about where the run came from.
+    expect(await page.textContent('section[data-section="provenance"]')).toContain('No provenance tags: this run was not started by mlproject run or mlflow run.');
+
+    // The compare page of it and another copes too, and says what it compares in the tab's title.
+    await page.goto(`${url}/#/compare?runs=${runId},${finished}`);
+    await page.waitForSelector('table.compare tr[data-key="long"]');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    expect(await page.title()).toBe('Compare 2 runs');
+    // Leaving for a page that sets no title gives the tab its own back.
+    await page.goto(`${url}/#/`);
+    await page.waitForSelector('h1');
+    expect(await page.title()).toBe('mlproject');
+    expect(seen.errors).toEqual([]);
+    await page.close();
+  });
+
   it('follows a RUNNING run: new output appears without a reload, the end of the run updates its status', async () => {
     const { run } = await api(url, 'POST', 'runs/create', { experiment_id: '0', run_name: 'live-owl', start_time: Date.now() - 5_000 });
     const runId: string = run.info.run_id;
