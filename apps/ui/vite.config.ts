@@ -7,5 +7,6 @@ export default defineConfig({
   // Relative asset URLs: the bundle works wherever the server mounts it.
   base: './',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
-  server: { proxy: { '/ajax-api': api, '/api': api, '/get-artifact': api } },
+  // changeOrigin stays false: the server refuses writes whose Origin names another host than Host.
+  server: { proxy: Object.fromEntries(['/ajax-api', '/api', '/get-artifact'].map((prefix) => [prefix, { target: api, changeOrigin: false }])) },
 });
