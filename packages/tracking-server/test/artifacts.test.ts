@@ -27,6 +27,24 @@ describe('mlflow-artifacts service', () => {
     expect(missing).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
   });
 
+  it('answers one byte range with 206 and just those bytes, a range past the end with 416, anything else whole', async () => {
+    expect((await put('9/run/artifacts/logs/stdout.txt', 'line 1\nline 2\n')).status).toBe(200);
+    const url = `${h.env.server.url}${base}/9/run/artifacts/logs/stdout.txt`;
+    const tail = await fetch(url, { headers: { range: 'bytes=7-' } });
+    expect(tail.status).toBe(206);
+    expect(tail.headers.get('content-range')).toBe('bytes 7-13/14');
+    expect(await tail.text()).toBe('line 2\n');
+    const middle = await fetch(url, { headers: { range: 'bytes=0-3' } });
+    expect([middle.status, await middle.text()]).toEqual([206, 'line']);
+    const suffix = await fetch(url, { headers: { range: 'bytes=-2' } });
+    expect([suffix.status, await suffix.text()]).toEqual([206, '2\n']);
+    const past = await fetch(url, { headers: { range: 'bytes=14-' } });
+    expect([past.status, past.headers.get('content-range')]).toEqual([416, 'bytes */14']);
+    const several = await fetch(url, { headers: { range: 'bytes=0-1, 3-4' } });
+    expect([several.status, await several.text()]).toEqual([200, 'line 1\nline 2\n']);
+    expect(several.headers.get('accept-ranges')).toBe('bytes');
+  });
+
   it('lists one directory level with entry names, sizes for files, {} for files and missing paths', async () => {
     await put('2/r/artifacts/a.txt', 'aaa');
     await put('2/r/artifacts/plots/p.png', 'png');

@@ -44,3 +44,26 @@ export function contentDisposition(filename: string): string {
   if (/^[\x20-\x7e]*$/.test(filename) && !/["\\]/.test(filename)) return `attachment; filename="${filename}"`;
   return `attachment; filename="${asciiFallback(filename)}"; filename*=UTF-8''${percentEncoded(filename)}`;
 }
+
+/**
+ * The byte range a `Range` header asks of a file of `size` bytes (RFC 9110 §14.1.2), one range only:
+ * `bytes=10-` (from 10), `bytes=10-19`, `bytes=-5` (the last 5). Returns `{ start, end }` (inclusive),
+ * `'unsatisfiable'` when it starts at or past the end (answer 416), or `null` for no header, another
+ * unit, several ranges or a malformed value (answer 200 with the whole file, as RFC 9110 allows).
+ */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header ?? '');
+  if (match === null) return null;
+  const [, first = '', last = ''] = match;
+  if (first === '' && last === '') return null;
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0) return 'unsatisfiable';
+    return size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size) return 'unsatisfiable';
+  if (end < start) return null;
+  return { start, end };
+}

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TrackingError } from '@mlproject/tracking';
 import { safeArtifactPath, servedArtifactDir, underRoot } from '../artifacts.js';
-import { ARTIFACT_SECURITY_HEADERS, contentDisposition } from '../http/download.js';
+import { ARTIFACT_SECURITY_HEADERS, byteRange, contentDisposition } from '../http/download.js';
 import { Message } from '../http/message.js';
 import { parseQueryString } from '../http/wire.js';
 import { RUN_ID } from './runs.js';
@@ -93,10 +93,19 @@ async function fileUnderRoot(root: string, target: string): Promise<import('node
  * and is reported to `ctx.onInternalError`.
  */
 async function sendFile(request: FastifyRequest, reply: FastifyReply, ctx: ApiContext, target: string, size: number): Promise<FastifyReply> {
-  const stream = (await open(target, 'r')).createReadStream();
+  // One byte range (`Range: bytes=N-`, as the UI asks for the new end of a growing log): 206 with just
+  // those bytes; a range past the end: 416. Flask's send_file, behind MLflow's server, does the same.
+  const range = byteRange(request.headers.range, size);
+  if (range === 'unsatisfiable') {
+    return reply.code(416).headers(ARTIFACT_SECURITY_HEADERS).header('Content-Range', `bytes */${size}`).header('Accept-Ranges', 'bytes').send('');
+  }
+  const handle = await open(target, 'r');
+  const stream = range === null ? handle.createReadStream() : handle.createReadStream({ start: range.start, end: range.end });
   stream.on('error', (error) => ctx.onInternalError({ method: request.method, url: request.url, error }));
   try {
-    reply.headers(ARTIFACT_SECURITY_HEADERS).header('Content-Length', String(size)).header('Content-Disposition', contentDisposition(basename(target)));
+    reply.headers(ARTIFACT_SECURITY_HEADERS).header('Accept-Ranges', 'bytes').header('Content-Disposition', contentDisposition(basename(target)));
+    if (range === null) reply.header('Content-Length', String(size));
+    else reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`).header('Content-Length', String(range.end - range.start + 1));
   } catch (error) {
     stream.destroy();
     throw error;
