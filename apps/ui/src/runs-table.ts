@@ -139,6 +139,10 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   const status = h('div', { class: 'table-status' });
   const table = h('div', { class: 'runs-table', role: 'table' });
   const scroller = h('div', { class: 'runs-scroll' });
+  // The header sits outside the scroll box (a sticky row inside it made every scroll frame repaint
+  // the box in software rendering) and follows its sideways scroll.
+  const headBox = h('div', { class: 'runs-head' });
+  scroller.addEventListener('scroll', () => { headBox.scrollLeft = scroller.scrollLeft; }, { passive: true });
   const spacer = h('div', { class: 'runs-spacer' });
   scroller.append(spacer);
   const title = h('h1', {}, `Experiment ${route.experimentId}`);
@@ -169,8 +173,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
   let columnIds = '';
 
   const virtualizer = new Virtualizer<HTMLDivElement, HTMLElement>({
-    // The header row sits in the scroll box above the rows (sticky), so both scroll sideways together.
-    count: 0, getScrollElement: () => scroller, estimateSize: () => ROW_HEIGHT, overscan: 10, scrollMargin: ROW_HEIGHT,
+    count: 0, getScrollElement: () => scroller, estimateSize: () => ROW_HEIGHT, overscan: 10,
     scrollToFn: elementScroll, observeElementRect, observeElementOffset,
     onChange: () => paint(),
   });
@@ -188,7 +191,7 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
         el = row(runs[item.index] as Run, columns, template, selected, updateCompare);
         el.dataset['index'] = String(item.index);
       }
-      el.style.transform = `translateY(${item.start - ROW_HEIGHT}px)`;
+      el.style.transform = `translateY(${item.start}px)`;
       next.set(item.index, el);
     }
     for (const [index, el] of painted) if (!next.has(index)) el.remove();
@@ -234,11 +237,11 @@ export function renderRunsTable(root: HTMLElement, initial: RunsRoute): () => vo
     chooserBox.replaceChildren(chooser);
     const width = `${columns.reduce((sum, c) => sum + c.width, SELECT_WIDTH)}px`;
     const head = header(columns, () => route, template);
-    head.style.width = width;
-    const old = scroller.querySelector(':scope > .row.head');
-    if (old) old.replaceWith(head);
-    else scroller.prepend(head);
-    if (scroller.parentNode !== table) table.append(scroller);
+    // Wider than the rows by a scrollbar, so it can follow the rows' scroll to their right end.
+    head.style.width = `calc(${width} + 20px)`;
+    headBox.replaceChildren(head);
+    headBox.scrollLeft = scroller.scrollLeft;
+    if (scroller.parentNode !== table) table.append(headBox, scroller);
     spacer.style.width = width;
     virtualizer.setOptions({ ...virtualizer.options, count: runs.length });
     virtualizer._willUpdate();
