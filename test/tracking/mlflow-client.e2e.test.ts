@@ -1,19 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Run, TrackingStore } from '@mlproject/tracking';
 import { createTrackingServer, listArtifactFiles, type TrackingServer } from '@mlproject/tracking-server';
-import { MLFLOW_VERSIONS, mlflowPython } from '../../packages/tracking-server/test/python-env.js';
+import { MLFLOW_VERSIONS, mlflowPython, runClientScript, type ClientScriptResult } from '../../packages/tracking-server/test/python-env.js';
 import { STORE_CASES } from './stores.js';
 
 const fixtures = fileURLToPath(new URL('../../packages/tracking-server/test/fixtures/', import.meta.url));
 const tag = (run: Run, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
 const metric = (run: Run, key: string) => run.data.metrics.find((m) => m.key === key);
-
-interface ScriptResult { code: number | null; stderr: string; ms: number; result: Record<string, unknown> | undefined }
 
 const cases = MLFLOW_VERSIONS.flatMap((version) => STORE_CASES.map((storeCase) => ({ version, storeCase })));
 
@@ -48,28 +45,8 @@ const title = `the real mlflow ${mlflowVersion} Python client against the tracki
   });
 
   /** Runs a fixture with the real client; the child gets no MLFLOW_* variable but those given. */
-  function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
-    const resultPath = join(dir, `${script}.json`);
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('MLFLOW_') && value !== undefined) env[key] = value;
-    Object.assign(env, { MLFLOW_TRACKING_URI: server.url, MLPROJECT_E2E_RESULT: resultPath, PYTHONUNBUFFERED: '1' }, extraEnv);
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(python, [join(fixtures, script), ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stdout.resume();
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        let result: Record<string, unknown> | undefined;
-        try {
-          result = JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>;
-        } catch {
-          result = undefined;
-        }
-        resolve({ code, stderr, ms: Date.now() - started, result });
-      });
-    });
+  function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ClientScriptResult> {
+    return runClientScript(python, join(fixtures, script), args, { cwd: dir, trackingUri: server.url, extraEnv, resultFile: `${script}.json` });
   }
 
   /** No 5xx at all, and no 404 except the lookups whose 404 the client expects. */

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '@mlproject/tracking-sqlite';
 import { createTrackingServer, listArtifactFiles, type TrackingServer } from '../src/index.js';
-import { MLFLOW_VERSIONS, mlflowPython } from './python-env.js';
+import { MLFLOW_VERSIONS, mlflowPython, runClientScript } from './python-env.js';
 
 // Tester finding: an artifact named 数据.txt was stored, but every download answered 500 with a cut
 // body (its Content-Disposition was not encoded) and the client retried for minutes. The real client
@@ -43,28 +42,9 @@ for (const mlflowVersion of MLFLOW_VERSIONS) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    function runScript(): Promise<{ code: number | null; stderr: string; result: Record<string, unknown> | undefined }> {
-      const resultPath = join(dir, 'result.json');
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('MLFLOW_') && value !== undefined) env[key] = value;
-      Object.assign(env, { MLFLOW_TRACKING_URI: server.url, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0', MLPROJECT_E2E_RESULT: resultPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' });
-      return new Promise((resolve, reject) => {
-        const child = spawn(python, [script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stderr = '';
-        child.stdout.resume();
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          let result: Record<string, unknown> | undefined;
-          try {
-            result = JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>;
-          } catch {
-            result = undefined;
-          }
-          resolve({ code, stderr, result });
-        });
-      });
-    }
+    const runScript = () => runClientScript(python, script, [], {
+      cwd: dir, trackingUri: server.url, extraEnv: { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0', PYTHONIOENCODING: 'utf-8' },
+    });
 
     it('logs them, lists them and downloads them one by one and whole; a name with # is refused in one line', async () => {
       const out = await runScript();

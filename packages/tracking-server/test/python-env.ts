@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -76,4 +76,37 @@ export async function mlflowPython(mlflowVersion: string, log: (line: string) =>
   }
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return python;
+}
+
+/** What a client script left: its exit code, its stderr, how long it ran (ms), and its JSON result file. */
+export interface ClientScriptResult { code: number | null; stderr: string; ms: number; result: Record<string, unknown> | undefined }
+
+/**
+ * Runs `python script ...args` in `cwd` with the real client pointed at `trackingUri`: the child gets
+ * none of this process's MLFLOW_* variables but `MLFLOW_TRACKING_URI` and those in `extraEnv`, and
+ * `MLPROJECT_E2E_RESULT` naming `<cwd>/<result file>`, where the fixture writes its JSON result
+ * (undefined when it wrote none or not JSON).
+ */
+export function runClientScript(python: string, script: string, args: string[], options: { cwd: string; trackingUri: string; extraEnv?: Record<string, string>; resultFile?: string }): Promise<ClientScriptResult> {
+  const resultPath = join(options.cwd, options.resultFile ?? 'result.json');
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('MLFLOW_') && value !== undefined) env[key] = value;
+  Object.assign(env, { MLFLOW_TRACKING_URI: options.trackingUri, MLPROJECT_E2E_RESULT: resultPath, PYTHONUNBUFFERED: '1' }, options.extraEnv ?? {});
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [script, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let result: Record<string, unknown> | undefined;
+      try {
+        result = JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>;
+      } catch {
+        result = undefined;
+      }
+      resolve({ code, stderr, ms: Date.now() - started, result });
+    });
+  });
 }
