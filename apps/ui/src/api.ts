@@ -149,7 +149,12 @@ export async function checkCredential(credential: Credential): Promise<void> {
   await answer<unknown>(await send(`${BASE}/experiments/search?max_results=1`, {}, credential));
 }
 
-async function answer<T>(response: Response): Promise<T> {
+/**
+ * The JSON body of an answer (`{}` when empty).
+ * @throws ApiError with the server's `error_code` and message when it is not 2xx, or BAD_RESPONSE
+ *   when the body is not JSON.
+ */
+export async function answer<T>(response: Response): Promise<T> {
   const text = await response.text();
   let body: unknown = {};
   try {
@@ -208,14 +213,20 @@ export async function getRun(runId: string): Promise<Run> {
   return numericRun((await get<{ run: Run }>('runs/get', { run_id: runId })).run);
 }
 
+/** `metrics/get-history`'s page token for `offset` points in (MLflow's SQL store format, base64 of `{"offset": N}`). */
+export function offsetToken(offset: number): string {
+  return btoa(JSON.stringify({ offset }));
+}
+
 /**
- * A metric's whole history in one request: without `max_results` the server returns every point
- * (as MLflow's `get-history` does), which for 100,000 points is one ~6 MB response instead of
- * four sequential 25,000-point pages.
+ * A metric's whole history (or from point `fromOffset` on) in one request: without `max_results`
+ * the server returns every point (as MLflow's `get-history` does), which for 100,000 points is one
+ * ~8 MB response instead of four sequential 25,000-point pages.
+ * @throws ApiError when refused (a page token the server does not take: INVALID_PARAMETER_VALUE).
  */
-export async function getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+export async function getMetricHistory(runId: string, key: string, fromOffset = 0): Promise<Metric[]> {
   const all: Metric[] = [];
-  let token: string | undefined;
+  let token: string | undefined = fromOffset > 0 ? offsetToken(fromOffset) : undefined;
   do {
     const page = await get<{ metrics?: Metric[]; next_page_token?: string }>('metrics/get-history', {
       run_id: runId, metric_key: key, ...(token ? { page_token: token } : {}),

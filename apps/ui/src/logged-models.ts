@@ -3,7 +3,7 @@
 // (`mlflow-artifacts:/<experiment>/models/<model id>/artifacts`), not under the run's artifact root;
 // the run only names it in `outputs.model_outputs`, and the model names the run in `source_run_id`.
 // The files are read through the server's mlflow-artifacts service (list and download by path).
-import { ApiError, apiFetch, type FileInfo, type KeyValue, type Run } from './api.js';
+import { ApiError, answer, apiFetch, type FileInfo, type KeyValue, type Run } from './api.js';
 import type { ArtifactSource } from './artifact-browser.js';
 
 export interface LoggedModel {
@@ -24,22 +24,7 @@ type RunWithOutputs = Run & { outputs?: { model_outputs?: { model_id: string; st
 
 const BASE = './ajax-api/2.0';
 
-/** The JSON body of an answer. @throws ApiError with the server's `error_code` and message when it is not 2xx. */
-async function answerOf<T>(response: Response): Promise<T> {
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  } catch {
-    throw new ApiError(response.status, 'BAD_RESPONSE', `${response.status} ${response.statusText}: ${text.slice(0, 200)}`);
-  }
-  if (!response.ok) {
-    throw new ApiError(response.status, String(body['error_code'] ?? 'INTERNAL_ERROR'), String(body['message'] ?? response.statusText));
-  }
-  return body as T;
-}
-
-const json = async <T>(url: string, init: RequestInit = {}): Promise<T> => answerOf<T>(await apiFetch(url, init));
+const json = async <T>(url: string, init: RequestInit = {}): Promise<T> => answer<T>(await apiFetch(url, init));
 
 type ModelAnswer = { info?: LoggedModel } & Partial<LoggedModel>;
 // The server answers `{model: {info: {...}, data: {...}}}` as MLflow does; older shapes put the fields at the top.
@@ -96,7 +81,7 @@ export function modelArtifactSource(model: LoggedModel): ArtifactSource | null {
     async blob(path: string): Promise<Blob | null> {
       const response = await apiFetch(`${BASE}/mlflow-artifacts/artifacts/${encodePath(under(path))}`);
       if (response.status === 404) return null;
-      return response.ok ? response.blob() : answerOf<never>(response);
+      return response.ok ? response.blob() : answer<never>(response);
     },
   };
 }

@@ -1,6 +1,6 @@
 // The metric histories a chart of one run draws, read once and then only extended: while a run is
 // live, a history whose latest point changed is read again from the last point already held, not
-// from its start (a 100,000-point history is ~6 MB per read).
+// from its start (a 100,000-point history is ~8 MB per read).
 //
 // `metrics/get-history` has no "since" term, but it pages by offset: its page token is MLflow's SQL
 // store token, base64 of `{"offset": N}` (`SearchUtils.create_page_token`, and ours in
@@ -9,16 +9,13 @@
 // point early: when that point is not the last one held (a point was logged with an older
 // timestamp, or the server does not page so), or the server refuses the token, the whole history
 // is read again.
-import { ApiError, apiFetch, getMetricHistory, metricNumber, type Metric } from './api.js';
+import { ApiError, getMetricHistory, type Metric } from './api.js';
+
+export { offsetToken } from './api.js';
 
 /** The same point of a history (NaN equal to NaN). */
 export function samePoint(a: Metric, b: Metric): boolean {
   return a.step === b.step && a.timestamp === b.timestamp && Object.is(Number(a.value), Number(b.value));
-}
-
-/** `metrics/get-history`'s page token for `offset` points in (MLflow's SQL store format). */
-export function offsetToken(offset: number): string {
-  return btoa(JSON.stringify({ offset }));
 }
 
 /**
@@ -33,22 +30,6 @@ export async function extendHistory(held: Metric[], readFrom: (offset: number) =
   const first = read[0];
   if (first === undefined || !samePoint(first, last)) return null;
   return read.length === 1 ? held : [...held, ...read.slice(1)];
-}
-
-/** The points of `key` from `offset` on, every page. @throws ApiError when refused. */
-async function historyFrom(runId: string, key: string, offset: number): Promise<Metric[]> {
-  const all: Metric[] = [];
-  let token: string | undefined = offset > 0 ? offsetToken(offset) : undefined;
-  do {
-    const query = new URLSearchParams({ run_id: runId, metric_key: key, ...(token ? { page_token: token } : {}) });
-    const response = await apiFetch(`./ajax-api/2.0/mlflow/metrics/get-history?${query.toString()}`);
-    const text = await response.text();
-    if (!response.ok) throw new ApiError(response.status, 'HISTORY_READ', text.slice(0, 200));
-    const page = JSON.parse(text) as { metrics?: Metric[]; next_page_token?: string };
-    for (const m of page.metrics ?? []) all.push({ ...m, value: metricNumber(m.value) });
-    token = page.next_page_token;
-  } while (token);
-  return all;
 }
 
 interface Held { points: Promise<Metric[]>; latest: Metric | undefined }
@@ -80,7 +61,7 @@ export function runHistories(runId: string): RunHistories {
     if (latest === undefined || samePoint(entry.latest ?? latest, latest)) return entry.points;
     entry.latest = latest;
     entry.points = entry.points
-      .then((points) => extendHistory(points, (offset) => historyFrom(runId, key, offset)))
+      .then((points) => extendHistory(points, (offset) => getMetricHistory(runId, key, offset)))
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401) return null;
         throw error;
