@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, useServer } from './helpers.js';
 
 describe('the 413 answer to a JSON body over the limit', () => {
@@ -30,11 +30,19 @@ describe('unexpected errors (tester finding: a 500 with a truncated body and not
     });
     const reported: { method: string; url: string; error: unknown }[] = [];
     const server = await createTrackingServer({ store, artifactsDestination: join(dir, 'art'), onInternalError: (e) => reported.push(e) });
+    // Without onInternalError (as `mlproject server` and `mlproject ui` run it): method, URL and stack on stderr.
+    const quiet = await createTrackingServer({ store, artifactsDestination: join(dir, 'art') });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const answer = await call(server.url, 'GET', '/get-artifact?run_id=abc&path=a.txt');
       expect(answer).toMatchObject({ status: 500, json: { error_code: 'INTERNAL_ERROR', message: 'Internal error: disk on fire' } });
       expect(reported.map((e) => [e.method, e.url, (e.error as Error).message])).toEqual([['GET', '/get-artifact?run_id=abc&path=a.txt', 'disk on fire']]);
+      expect((await call(quiet.url, 'GET', '/get-artifact?run_id=abc&path=b.txt')).status).toBe(500);
+      const written = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(written).toMatch(/^tracking server: internal error answering GET \/get-artifact\?run_id=abc&path=b\.txt: Error: disk on fire\n\s+at /);
     } finally {
+      stderr.mockRestore();
+      await quiet.close();
       await server.close();
       await real.close();
       rmSync(dir, { recursive: true, force: true });

@@ -107,8 +107,7 @@ async function serve(command: 'server' | 'ui', flags: ServerFlags, io: Io, uiDir
     server = await createTrackingServer({
       store: opened.store, artifactsDestination, host: flags.host, port: flags.port,
       ...(uiDirectory === undefined ? {} : { uiDirectory }),
-      // A server bug answers 500 to the client; the trace belongs on this terminal.
-      onInternalError: ({ method, url, error }) => io.err(`mlproject ${command}: internal error answering ${method} ${url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      // A server bug answers 500 to the client; the server's default reporter puts the trace on stderr.
       ...(auth ? { auth } : {}),
       ...(flags.maxRequestSize === undefined ? {} : { maxRequestBytes: flags.maxRequestSize }),
       ...(flags.maxArtifactSize === undefined ? {} : { maxArtifactBytes: flags.maxArtifactSize }),
